@@ -1,0 +1,13 @@
+"""Test settings: the real PostgreSQL and Redis, on Redis databases of their own so a running
+`make run` worker never picks up a test's task."""
+
+from config.settings import *  # noqa: F403
+from config.settings import env
+
+REDIS_URL = env("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CACHES["default"]["LOCATION"] = env("TEST_CACHE_URL", "redis://127.0.0.1:6379/15")  # noqa: F405
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -1,0 +1,25 @@
+"""URLs of the public host: landing and policy pages, the staff admin and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config import views
+
+admin.site.site_header = _("Kontoportal staff")
+admin.site.site_title = _("Kontoportal staff")
+admin.site.index_title = _("Back office")
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("terms/", views.policy_placeholder, {"page": "terms"}, name="terms"),
+    path("data-processing/", views.policy_placeholder, {"page": "data-processing"}, name="data-processing"),
+    path("subprocessors/", views.policy_placeholder, {"page": "subprocessors"}, name="subprocessors"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

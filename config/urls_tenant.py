@@ -1,0 +1,16 @@
+"""URLs of an account host: Min konto only. No admin and no staff pages here."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/min-konto/", permanent=False)),
+    path("min-konto/", include("accounts.urls")),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,52 @@
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/landing.html")
+
+
+def policy_placeholder(request: HttpRequest, page: str) -> HttpResponse:
+    return render(request, "public/placeholder.html", {"page": page})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": "ok", "redis": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, remembering the choice on the logged-in user too."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if translation.check_for_language(code) and request.user.is_authenticated:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response

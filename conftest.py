@@ -1,0 +1,126 @@
+"""Test accounts are created once per session (schemas cloned from the template), never per test.
+
+Each test activates an account and relies on pytest-django's per-test rollback. Tests that need
+committed data (a live server, a real Celery worker) use `transactional_db`, whose flush empties
+the public tables; the `accounts_ready` fixture puts the tenant and domain rows back, reusing the
+schemas.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_exists, tenant_context
+
+from accounts.models import Account, AccountKind, AccountStatus, Domain, Region
+from accounts.services import public_tenant_ensure, schema_name_for, template_schema_ensure
+from accounts.users.models import Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    slug: str
+    name: str
+    region: str
+    language: str
+    owner_email: str
+    owner_name: str
+
+
+ACCOUNT_A = AccountSpec("alfa", "Alfa Support ApS", Region.EU, "da", "owner@alfa.dk", "Anne Alfa")
+ACCOUNT_B = AccountSpec("bravo", "Bravo Kundeservice AS", Region.UK, "nb", "owner@bravo.no", "Bjørn Bravo")
+
+
+def _ensure_account(spec: AccountSpec) -> Account:
+    """Get or (re)create the account row, reusing its schema when it exists already."""
+    account = Account.objects.filter(slug=spec.slug).first()
+    if account is None:
+        account = Account(
+            schema_name=schema_name_for(spec.slug),
+            name=spec.name,
+            slug=spec.slug,
+            region=spec.region,
+            language=spec.language,
+            status=AccountStatus.TRIAL,
+            kind=AccountKind.CUSTOMER,
+        )
+        account.save(verbosity=0)  # clones the template schema unless it exists already
+    Domain.objects.get_or_create(domain=f"{spec.slug}.localhost", defaults={"tenant": account, "is_primary": True})
+    with tenant_context(account):
+        if not User.objects.filter(role=Role.OWNER).exists():
+            User.objects.create_user(
+                spec.owner_email, PASSWORD, full_name=spec.owner_name, role=Role.OWNER, language=spec.language
+            )
+    return account
+
+
+def ensure_test_accounts() -> tuple[Account, Account]:
+    public_tenant_ensure()
+    template = template_schema_ensure()
+    if not schema_exists(template.schema_name):
+        template.create_schema(check_if_exists=True, verbosity=0)
+    return _ensure_account(ACCOUNT_A), _ensure_account(ACCOUNT_B)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        ensure_test_accounts()
+
+
+@pytest.fixture
+def accounts_ready(db: None) -> tuple[Account, Account]:
+    """The two test accounts, their rows present (after a transactional flush too)."""
+    connection.set_schema_to_public()
+    return ensure_test_accounts()
+
+
+@pytest.fixture
+def account_a(accounts_ready: tuple[Account, Account]) -> Account:
+    return accounts_ready[0]
+
+
+@pytest.fixture
+def account_b(accounts_ready: tuple[Account, Account]) -> Account:
+    return accounts_ready[1]
+
+
+@pytest.fixture
+def in_account_a(account_a: Account) -> Iterator[Account]:
+    with tenant_context(account_a):
+        yield account_a
+
+
+def host_client(account: Account | None = None, **extra: str) -> Client:
+    host = f"{account.slug}.localhost" if account else "localhost"
+    return Client(HTTP_HOST=host, **extra)
+
+
+@pytest.fixture
+def public_client(accounts_ready: tuple[Account, Account]) -> Client:
+    return host_client(None)
+
+
+@pytest.fixture
+def client_a(account_a: Account) -> Client:
+    return host_client(account_a)
+
+
+@pytest.fixture
+def client_b(account_b: Account) -> Client:
+    return host_client(account_b)
+
+
+@pytest.fixture
+def staff_user(accounts_ready: tuple[Account, Account]) -> User:
+    connection.set_schema_to_public()
+    user, _ = User.objects.get_or_create(
+        email="staff@kontoportal.test", defaults={"full_name": "Staff Person", "is_staff": True, "is_superuser": True}
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user

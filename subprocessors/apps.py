@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubprocessorsConfig(AppConfig):
+    """The public sub-processor registry and policy texts (public schema)."""
+
+    name = "subprocessors"
+    verbose_name = _("Sub-processors")
