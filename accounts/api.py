@@ -32,3 +32,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return Account.objects.customers().prefetch_related("domains").order_by("id")
+
+
+def register(router) -> None:  # type: ignore[no-untyped-def]
+    router.register("accounts", AccountViewSet, basename="account")

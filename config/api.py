@@ -1,14 +1,15 @@
-"""/api/v1/ — the staff API. Each app adds its resources to the router."""
+"""/api/v1/ — the staff API. Each app registers its resources in its own `api.register()`."""
+
+from importlib import import_module
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import AccountViewSet
-
 router = DefaultRouter()
-router.register("accounts", AccountViewSet, basename="account")
+for app in ("accounts", "billing", "privacy", "subprocessors"):
+    import_module(f"{app}.api").register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

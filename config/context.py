@@ -2,11 +2,37 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# Min konto's menu. An entry shows once its URL name exists (each app adds its own pages).
+MINKONTO_MENU = [
+    ("minkonto:dashboard", _("Overview")),
+    ("minkonto:users", _("Users")),
+    ("billing:minkonto", _("Billing")),
+    ("subprocessors:minkonto", _("Sub-processors and DPA")),
+    ("privacy:minkonto", _("Privacy")),
+]
+
+
+def _menu(request: HttpRequest) -> list[dict[str, Any]]:
+    items = []
+    for name, label in MINKONTO_MENU:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url.rstrip("/").endswith("min-konto") else request.path.startswith(url)
+        items.append({"url": url, "label": label, "current": current})
+    return items
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     tenant = getattr(request, "tenant", None)
+    is_account_host = getattr(tenant, "is_customer", False)
+    show_menu = is_account_host and getattr(request, "user", None) is not None and request.user.is_authenticated
     return {
-        "portal_account": tenant if getattr(tenant, "is_customer", False) else None,
+        "portal_account": tenant if is_account_host else None,
         "portal_languages": settings.LANGUAGES,
+        "minkonto_menu": _menu(request) if show_menu else [],
     }

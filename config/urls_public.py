@@ -12,9 +12,11 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("terms/", views.policy_placeholder, {"page": "terms"}, name="terms"),
-    path("data-processing/", views.policy_placeholder, {"page": "data-processing"}, name="data-processing"),
-    path("subprocessors/", views.policy_placeholder, {"page": "subprocessors"}, name="subprocessors"),
+    # Each app owns its public pages.
+    path("", include("accounts.urls_public")),
+    path("", include("billing.urls_public")),
+    path("", include("privacy.urls_public")),
+    path("", include("subprocessors.urls_public")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("i18n/setlang/", views.switch_language, name="set_language"),

@@ -7,7 +7,11 @@ from config import views
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/min-konto/", permanent=False)),
+    # Min konto: each app owns its pages under /min-konto/.
     path("min-konto/", include("accounts.urls")),
+    path("min-konto/", include("billing.urls_minkonto")),
+    path("min-konto/", include("privacy.urls_minkonto")),
+    path("min-konto/", include("subprocessors.urls_minkonto")),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
 ]

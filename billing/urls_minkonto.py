@@ -1,0 +1,5 @@
+"""minkonto URLs of the billing app (included by config/urls_tenant.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
