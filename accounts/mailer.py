@@ -23,8 +23,19 @@ def mail_send(
     language: str,
     context: dict[str, Any] | None = None,
     account: Account | None = None,
+    marketing: bool = False,
 ) -> MailLog:
+    """Render, log and (after commit) deliver one e-mail.
+
+    `marketing=True` marks a message the recipient may refuse: the privacy desk decides whether
+    it may go (consent, restriction, objection) and adds the one-click unsubscribe link."""
     context = {**(context or {}), "portal_name": "Kontoportal"}
+    suppressed = False
+    if marketing:
+        from privacy.marketing import marketing_allowed, unsubscribe_url
+
+        suppressed = not marketing_allowed(to)
+        context["unsubscribe_url"] = unsubscribe_url(to)
     with translation.override(language):
         subject = " ".join(render_to_string(f"email/{template}.subject.txt", context).split())
         body = render_to_string(f"email/{template}.txt", context)
@@ -40,8 +51,10 @@ def mail_send(
         subject=subject[:255],
         body=body,
         account=account if account is not None and account.pk else None,
+        status=MailStatus.SUPPRESSED if suppressed else MailStatus.QUEUED,
     )
-    transaction.on_commit(lambda: _deliver(log.pk, html))
+    if not suppressed:
+        transaction.on_commit(lambda: _deliver(log.pk, html))
     return log
 
 
