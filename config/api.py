@@ -8,7 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
-for app in ("accounts", "billing", "privacy", "subprocessors"):
+for app in ("accounts", "billing", "billing.subscriptions", "privacy", "subprocessors"):
     import_module(f"{app}.api").register(router)
 
 urlpatterns = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 MINKONTO_MENU = [
     ("minkonto:dashboard", _("Overview")),
     ("minkonto:users", _("Users")),
+    ("subscriptions:minkonto", _("Plan and seats")),
     ("billing:minkonto", _("Billing")),
     ("subprocessors:minkonto", _("Sub-processors and DPA")),
     ("privacy:minkonto", _("Privacy")),

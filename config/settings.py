@@ -43,6 +43,7 @@ SHARED_APPS = [
     # Beat's schedule lives in the public schema only; per-account work is fanned out.
     "django_celery_beat",
     "billing",
+    "billing.subscriptions",
     "privacy",
     "subprocessors",
 ]

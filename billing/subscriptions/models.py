@@ -1,0 +1,1 @@
+"""Plans, subscriptions and payments come with issue 5."""
