@@ -1,6 +1,22 @@
-from rest_framework import serializers, viewsets
+"""Staff API: accounts (list, detail, lifecycle actions) and each account's users."""
 
-from accounts.models import Account
+from django_tenants.utils import schema_exists, tenant_context
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.lifecycle import (
+    LifecycleError,
+    account_activate,
+    account_close,
+    account_reactivate,
+    account_suspend,
+)
+from accounts.models import Account, AccountEvent
+from accounts.services import account_inactivity_exempt
+from accounts.users.models import User
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -18,6 +34,16 @@ class AccountSerializer(serializers.ModelSerializer):
             "plan_name",
             "trial_ends_at",
             "created_at",
+            "suspended_at",
+            "reactivated_until",
+            "closed_at",
+            "cancelled_at",
+            "deleted_at",
+            "last_login_at",
+            "inactivity_exempt",
+            "seat_limit",
+            "storage_limit_gb",
+            "shared_login_flagged",
             "hosts",
         ]
 
@@ -25,13 +51,90 @@ class AccountSerializer(serializers.ModelSerializer):
         return [domain.domain for domain in account.domains.all()]
 
 
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccountEvent
+        fields = ["at", "actor", "action", "reason", "status_before", "status_after", "data"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "language", "is_active", "last_login", "date_joined"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+ACTIONS = {
+    "suspend": lambda account, actor, reason: account_suspend(account=account, actor=actor, reason=reason),
+    "reactivate": lambda account, actor, reason: account_reactivate(account=account, actor=actor, reason=reason),
+    "activate": lambda account, actor, reason: account_activate(account=account, actor=actor, reason=reason),
+    "close": lambda account, actor, reason: account_close(account=account, actor=actor, reason=reason),
+    "exempt": lambda account, actor, reason: account_inactivity_exempt(account=account, actor=actor, reason=reason),
+}
+
+
 class AccountViewSet(viewsets.ReadOnlyModelViewSet):
-    """Customer accounts (staff only)."""
+    """Customer accounts (staff only). State actions take a reason and are audited."""
 
     serializer_class = AccountSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return Account.objects.customers().prefetch_related("domains").order_by("id")
+
+    def _act(self, request: Request, name: str) -> Response:
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        account = self.get_object()
+        try:
+            ACTIONS[name](account, request.user.email, payload.validated_data["reason"])
+        except LifecycleError as error:
+            return Response({"detail": str(error.message)}, status=status.HTTP_409_CONFLICT)
+        account.refresh_from_db()
+        return Response(AccountSerializer(account).data)
+
+    @extend_schema(request=ReasonSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "suspend")
+
+    @extend_schema(request=ReasonSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "reactivate")
+
+    @extend_schema(request=ReasonSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "activate")
+
+    @extend_schema(request=ReasonSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "close")
+
+    @extend_schema(request=ReasonSerializer, responses=AccountSerializer)
+    @action(detail=True, methods=["post"])
+    def exempt(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "exempt")
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        return Response(EventSerializer(account.events.all()[:200], many=True).data)
+
+    @extend_schema(responses=UserSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def users(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        if account.deleted_at is not None or not schema_exists(account.schema_name):
+            return Response([])
+        with tenant_context(account):
+            data = UserSerializer(User.objects.order_by("email"), many=True).data
+        return Response(data)
 
 
 def register(router) -> None:  # type: ignore[no-untyped-def]

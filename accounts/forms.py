@@ -1,9 +1,15 @@
+import time
 from typing import Any
 
-from django.contrib.auth.forms import PasswordResetForm
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from accounts.mailer import mail_send
-from accounts.users.models import User
+from accounts.models import Region
+from accounts.users.models import Role, User
 
 
 class PortalPasswordResetForm(PasswordResetForm):
@@ -28,3 +34,102 @@ class PortalPasswordResetForm(PasswordResetForm):
                 "reset_url": f"{context['protocol']}://{context['domain']}/min-konto/reset/{context['uid']}/{context['token']}/",
             },
         )
+
+
+# --- Sign-up (public host) ---
+
+
+class SignupForm(forms.Form):
+    """ACC-1 / ACC-2 / LTD-1. `website` is a honeypot (hidden from people, filled by bots);
+    `started` is a signed time stamp for the minimum fill time."""
+
+    full_name = forms.CharField(label=_("Full legal name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    company = forms.CharField(label=_("Company or organisation"), max_length=200)
+    region = forms.ChoiceField(
+        label=_("Data region"),
+        choices=Region.choices,
+        help_text=_("Your data is stored in this region."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("da", _("Danish")), ("nb", _("Norwegian Bokmål"))])
+    code = forms.CharField(label=_("Lifetime code (optional)"), max_length=64, required=False)
+    adult = forms.BooleanField(label=_("I confirm that I am 18 years or older."))
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+        self.fields["adult"].error_messages["required"] = _("You must be 18 or older to create an account.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(BOT_MESSAGE, code="bot")
+        try:
+            started = float(signing.loads(data.get("started", ""), salt=STARTED_SALT, max_age=24 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(BOT_MESSAGE, code="bot") from None
+        if time.time() - started < settings_value("SIGNUP_MIN_FILL_SECONDS", 3):
+            raise forms.ValidationError(BOT_MESSAGE, code="bot")
+        return data
+
+
+STARTED_SALT = "accounts.signup.started"
+BOT_MESSAGE = _("We could not accept this sign-up. Please fill in the form again, calmly, and send it.")
+
+
+def settings_value(name: str, default: Any) -> Any:
+    from django.conf import settings
+
+    return getattr(settings, name, default)
+
+
+# --- Min konto ---
+
+
+class WelcomePasswordForm(SetPasswordForm):
+    pass
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=[(Role.AGENT, Role.AGENT.label), (Role.ADMIN, Role.ADMIN.label)])
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[(Role.AGENT, Role.AGENT.label), (Role.ADMIN, Role.ADMIN.label)])
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            raise forms.ValidationError(_("The two passwords differ."))
+        if data.get("password1"):
+            password_validation.validate_password(data["password1"])
+        return data
+
+
+class StopAccountForm(forms.Form):
+    """ACC-10: confirmed twice — the box, and the account's address typed out."""
+
+    understand = forms.BooleanField(
+        label=_("I understand that the account is closed at once, all its data is deleted and cannot be recovered.")
+    )
+    confirm_slug = forms.CharField(label=_("Type the account's address to confirm"), max_length=63)
+
+    def __init__(self, *args: Any, slug: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slug = slug
+
+    def clean_confirm_slug(self) -> str:
+        value = self.cleaned_data["confirm_slug"].strip().lower()
+        if value != self.slug:
+            raise forms.ValidationError(_("That is not this account's address (%(slug)s).") % {"slug": self.slug})
+        return value

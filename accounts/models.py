@@ -50,6 +50,25 @@ class Account(TenantMixin):
     plan_name = models.CharField(_("plan"), max_length=100, blank=True)
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Lifecycle (ACC-5 … ACC-12). The status changes only through accounts.lifecycle.
+    suspended_at = models.DateTimeField(
+        _("suspended since"), null=True, blank=True, help_text=_("Start of the 30-day reactivation window.")
+    )
+    reactivated_until = models.DateTimeField(_("temporary access until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    deleted_at = models.DateTimeField(
+        _("data deleted"), null=True, blank=True, help_text=_("When the account's schema was dropped.")
+    )
+    # ACC-11 inactivity. last_login_at is kept here (not only in the account's schema) so the
+    # daily job reads one table for every account.
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+    inactivity_warned_at = models.DateTimeField(_("inactivity warning sent"), null=True, blank=True)
+    inactivity_exempt = models.BooleanField(_("exempt from inactivity deletion"), default=False)
+    # ACC-9 / ACC-13: seats and fair-use limits; staff may change them without notice.
+    seat_limit = models.PositiveSmallIntegerField(_("seats"), default=5)
+    storage_limit_gb = models.PositiveIntegerField(_("storage limit (GB)"), default=10)
+    shared_login_flagged = models.BooleanField(_("shared login suspected"), default=False)
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -108,3 +127,155 @@ class MailLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient}"
+
+
+# --- Lifecycle, audit and staff desk (public schema: these outlive an account's schema) ---
+
+
+class AccountEvent(models.Model):
+    """Append-only audit of everything done to an account: state transitions (before/after),
+    staff actions, support entries. Written in the same transaction as the change it records;
+    a database trigger refuses UPDATE and DELETE."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.CharField(_("actor"), max_length=254, help_text=_("A staff e-mail, a user e-mail or “system”."))
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    status_before = models.CharField(_("status before"), max_length=16, blank=True)
+    status_after = models.CharField(_("status after"), max_length=16, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.action} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class FreeMailDomain(models.Model):
+    """ACC-3: sign-ups from these e-mail domains get the short trial. Staff edit the list."""
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("free-mail domain")
+        verbose_name_plural = _("free-mail domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class CancellationRequest(models.Model):
+    """ACC-10: a cancellation received by e-mail, logged by staff, to be confirmed within one
+    business day."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="cancellation_requests"
+    )
+    received_at = models.DateTimeField(_("received"))
+    sender = models.EmailField(_("sender"))
+    logged_by = models.CharField(_("logged by"), max_length=254)
+    confirm_by = models.DateTimeField(_("confirm by"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.CharField(_("confirmed by"), max_length=254, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail cancellation")
+        verbose_name_plural = _("e-mail cancellations")
+        ordering = ["confirmed_at", "confirm_by"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.received_at:%Y-%m-%d}"
+
+
+class SupportEntry(models.Model):
+    """ACC-15: a staff member entering an account for support, allowed or refused. The Owner
+    sees the list in Min konto."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="support_entries"
+    )
+    at = models.DateTimeField(_("at"))
+    staff = models.CharField(_("staff member"), max_length=254)
+    reason = models.TextField(_("reason"))
+    allowed = models.BooleanField(_("allowed"))
+
+    class Meta:
+        verbose_name = _("support entry")
+        verbose_name_plural = _("support entries")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.staff} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class SharedLoginFlag(models.Model):
+    """ACC-8: one user seen active at once from two devices on two networks."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="shared_login_flags"
+    )
+    user_email = models.EmailField(_("user"))
+    detected_at = models.DateTimeField(_("detected"))
+    evidence = models.JSONField(_("evidence"), default=list)
+    surcharge = models.BooleanField(_("surcharge on next invoice"), default=False)
+    surcharge_marked_by = models.CharField(_("surcharge set by"), max_length=254, blank=True)
+    surcharge_invoiced_at = models.DateTimeField(_("surcharge invoiced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shared-login flag")
+        verbose_name_plural = _("shared-login flags")
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.user_email}"
+
+
+class LifetimeCodeBatch(models.Model):
+    """LTD-2: codes are imported in batches; each batch closes at a staff-set deadline."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    redeem_by = models.DateTimeField(_("redeem by"))
+    seats = models.PositiveSmallIntegerField(_("lifetime seats"), default=2)
+    plan_name = models.CharField(_("plan"), max_length=100, default="All-inclusive")
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("lifetime code batch")
+        verbose_name_plural = _("lifetime code batches")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifetimeCode(models.Model):
+    """LTD-1/3: a code works once; an account holds at most one (no stacking)."""
+
+    batch = models.ForeignKey(
+        LifetimeCodeBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="codes"
+    )
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    account = models.OneToOneField(
+        Account,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lifetime_code",
+    )
+    redeemed_at = models.DateTimeField(_("redeemed"), null=True, blank=True)
+    refused_attempts = models.PositiveIntegerField(_("refused re-use attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("lifetime code")
+        verbose_name_plural = _("lifetime codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code

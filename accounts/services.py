@@ -1,14 +1,27 @@
 """Services that write accounts. Keyword-only, atomic, validated before saving."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, tenant_context
 
+from accounts.lifecycle import LifecycleError, account_cancel, audit, save_fields
 from accounts.mailer import mail_send
-from accounts.models import Account, AccountKind, AccountStatus, Domain, Region
+from accounts.models import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    CancellationRequest,
+    Domain,
+    Region,
+    SharedLoginFlag,
+    SupportEntry,
+)
 from accounts.users.models import Role, User
+from config.clock import now
 
 
 def schema_name_for(slug: str) -> str:
@@ -65,6 +78,9 @@ def account_create(
     status: str = AccountStatus.TRIAL,
     trial_ends_at: datetime | None = None,
     send_welcome: bool = False,
+    actor: str = "system",
+    seat_limit: int | None = None,
+    plan_name: str = "",
 ) -> Account:
     """Create an account with its schema, host name and Owner in one transaction: PostgreSQL
     DDL is transactional, so a failure leaves no row without a schema and no schema without a row."""
@@ -77,10 +93,14 @@ def account_create(
         status=status,
         trial_ends_at=trial_ends_at,
         kind=AccountKind.CUSTOMER,
+        plan_name=plan_name,
     )
+    if seat_limit is not None:
+        account.seat_limit = seat_limit
     account.full_clean()
     account.save(verbosity=0)
     Domain.objects.create(domain=account_host(account), tenant=account, is_primary=True)
+    audit(account=account, actor=actor, action="created", after=account.status, data={"owner": owner_email})
     with tenant_context(account):
         owner = User.objects.create_user(
             owner_email, owner_password, full_name=owner_name, role=Role.OWNER, language=language
@@ -94,3 +114,130 @@ def account_create(
             account=account,
         )
     return account
+
+
+# --- Staff actions (admin and API). Each takes a reason, is audited and tells the Owner. ---
+
+
+def business_day_deadline(received_at: datetime) -> datetime:
+    """ACC-10: one business day after receipt, weekends not counted (public holidays are not
+    modelled). Friday 15:00 → Monday 15:00; a Saturday e-mail counts from Monday 00:00."""
+    local = timezone.localtime(received_at)
+    if local.weekday() >= 5:  # Saturday or Sunday: the clock starts on Monday morning
+        monday = local.date() + timedelta(days=7 - local.weekday())
+        local = timezone.make_aware(datetime.combine(monday, time.min), local.tzinfo)
+    deadline = local + timedelta(days=1)
+    while deadline.weekday() >= 5:
+        deadline += timedelta(days=1)
+    # re-localise so a DST change over the weekend keeps the wall-clock time
+    return timezone.make_aware(deadline.replace(tzinfo=None), timezone.get_current_timezone())
+
+
+@transaction.atomic
+def cancellation_log(
+    *, account: Account, sender: str, received_at: datetime, staff: str, note: str = ""
+) -> CancellationRequest:
+    """ACC-10: staff log a cancellation received by e-mail; the desk shows the deadline."""
+    request = CancellationRequest(
+        account=account,
+        sender=sender,
+        received_at=received_at,
+        logged_by=staff,
+        confirm_by=business_day_deadline(received_at),
+        note=note,
+    )
+    request.full_clean()
+    request.save()
+    audit(account=account, actor=staff, action="cancellation_logged", reason=note, data={"sender": sender})
+    return request
+
+
+@transaction.atomic
+def cancellation_confirm(*, request: CancellationRequest, staff: str) -> CancellationRequest:
+    """ACC-10: confirming the e-mail cancellation cancels the account at once."""
+    if request.confirmed_at is not None:
+        return request
+    account_cancel(account=request.account, actor=staff, reason=f"Cancellation by e-mail from {request.sender}")
+    request.confirmed_at = now()
+    request.confirmed_by = staff
+    request.save(update_fields=["confirmed_at", "confirmed_by"])
+    return request
+
+
+@transaction.atomic
+def account_inactivity_exempt(*, account: Account, actor: str, reason: str, exempt: bool = True) -> Account:
+    """ACC-11: staff exempt an account from (or put it back under) the inactivity rule."""
+    before = account.inactivity_exempt
+    save_fields(account, inactivity_exempt=exempt)
+    audit(
+        account=account,
+        actor=actor,
+        action="inactivity_exempt",
+        reason=reason,
+        data={"before": before, "after": exempt},
+    )
+    return account
+
+
+@transaction.atomic
+def account_limits_change(
+    *, account: Account, actor: str, reason: str, seat_limit: int | None = None, storage_limit_gb: int | None = None
+) -> Account:
+    """ACC-13: fair-use limits change without notice and are enforced from the next action."""
+    before = {"seat_limit": account.seat_limit, "storage_limit_gb": account.storage_limit_gb}
+    if account.deleted_at is not None:
+        raise LifecycleError(_("The account's data has been deleted; its limits can no longer change."))
+    if seat_limit is not None:
+        account.seat_limit = seat_limit
+    if storage_limit_gb is not None:
+        account.storage_limit_gb = storage_limit_gb
+    account.full_clean()
+    save_fields(account, seat_limit=account.seat_limit, storage_limit_gb=account.storage_limit_gb)
+    after = {"seat_limit": account.seat_limit, "storage_limit_gb": account.storage_limit_gb}
+    audit(account=account, actor=actor, action="limits_changed", reason=reason, data={"before": before, "after": after})
+    return account
+
+
+def _support_access_allowed(account: Account) -> bool:
+    # SUB-5: the account's own consent switch, owned by the sub-processor registry.
+    from subprocessors.access import support_access_allowed
+
+    return support_access_allowed(account)
+
+
+def support_entry_start(*, account: Account, staff: str, reason: str) -> SupportEntry:
+    """ACC-15: every attempt to enter an account for support is recorded, allowed or not; the
+    Owner sees the list in Min konto. Raises LifecycleError when the account has not consented."""
+    if not reason.strip():
+        raise LifecycleError(_("Give a reason for entering the account."))
+    allowed = account.deleted_at is None and _support_access_allowed(account)
+    with transaction.atomic():
+        entry = SupportEntry(account=account, at=now(), staff=staff, reason=reason, allowed=allowed)
+        entry.full_clean()
+        entry.save()
+        audit(
+            account=account,
+            actor=staff,
+            action="support_entry" if allowed else "support_entry_refused",
+            reason=reason,
+        )
+    if not allowed:
+        raise LifecycleError(_("The account has not allowed support access. The attempt was recorded."))
+    return entry
+
+
+@transaction.atomic
+def shared_login_surcharge(*, flag: SharedLoginFlag, actor: str, reason: str = "") -> SharedLoginFlag:
+    """ACC-8: staff add the shared-login fee to the account's next invoice (billing reads
+    `SharedLoginFlag.objects.filter(surcharge=True, surcharge_invoiced_at=None)`)."""
+    flag.surcharge = True
+    flag.surcharge_marked_by = actor
+    flag.save(update_fields=["surcharge", "surcharge_marked_by"])
+    audit(
+        account=flag.account,
+        actor=actor,
+        action="shared_login_surcharge",
+        reason=reason,
+        data={"user": flag.user_email},
+    )
+    return flag

@@ -21,4 +21,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="minkonto/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("welcome/<uidb64>/<token>/", views.welcome, name="welcome"),
+    path("users/", views.users, name="users"),
+    path("users/<int:user_id>/role/", views.user_role, name="user_role"),
+    path("users/<int:user_id>/remove/", views.user_delete, name="user_remove"),
+    path("invitations/<int:invitation_id>/withdraw/", views.invitation_delete, name="invitation_withdraw"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("stop/", views.stop, name="stop"),
 ]

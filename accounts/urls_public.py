@@ -1,5 +1,9 @@
-"""public URLs of the accounts app (included by config/urls_public.py)."""
+"""Public URLs of the accounts app (included by config/urls_public.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts import views_public
+
+urlpatterns = [
+    path("signup/", views_public.signup, name="signup"),
+]

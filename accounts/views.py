@@ -1,13 +1,90 @@
 """Min konto: the account's own pages on its host."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.forms import PortalPasswordResetForm
+from accounts.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    PortalPasswordResetForm,
+    RoleForm,
+    StopAccountForm,
+    WelcomePasswordForm,
+)
+from accounts.lifecycle import LifecycleError, account_cancel, reactivation_deadline
+from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for, login_record
+from accounts.models import SupportEntry
+from accounts.services import account_url
+from accounts.signup import welcome_tokens
+from accounts.users.models import Role, User
+from accounts.users.services import (
+    TeamError,
+    invitation_accept,
+    invitation_withdraw,
+    lifetime_seats,
+    seats_used,
+    user_invite,
+    user_remove,
+    user_role_change,
+)
+from accounts.workspace.models import Invitation
+
+DEVICE_COOKIE_AGE = 400 * 24 * 3600
+
+
+def _remember_login(request: HttpRequest, response: HttpResponse, user: User) -> None:
+    """ACC-8 / ACC-11: record the login's device and network, stamp the account's last login."""
+    device_id = device_id_for(request)
+    record = login_record(
+        account=request.tenant,
+        user=user,
+        device_id=device_id,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip=client_ip(request),
+    )
+    request.session[SESSION_KEY] = record.pk
+    response.set_cookie(DEVICE_COOKIE, device_id, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax")
+    # The user's own language from now on, in this browser.
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+
+
+def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ACC-9: only the Owner manages billing and cancels. For other apps' Min konto views too."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.OWNER:
+            return HttpResponseForbidden(_("Only the account's Owner can do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role not in {Role.OWNER, Role.ADMIN}:
+            return HttpResponseForbidden(_("Only the Owner or an Admin can manage users."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class LoginView(auth_views.LoginView):
@@ -16,8 +93,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        # The user's own language from now on, in this browser.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
+        _remember_login(self.request, response, form.get_user())
         return response
 
 
@@ -34,4 +110,148 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "minkonto/dashboard.html", {"account": request.tenant})
+    account = request.tenant
+    context: dict[str, Any] = {"account": account, "reactivate_by": reactivation_deadline(account)}
+    if request.user.role == Role.OWNER:
+        # ACC-15: the Owner sees every staff support entry.
+        context["support_entries"] = list(SupportEntry.objects.filter(account=account)[:20])
+    return render(request, "minkonto/dashboard.html", context)
+
+
+def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """After sign-up (and from the confirmation e-mail): log the Owner in and ask for a password."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not welcome_tokens.check_token(user, token):
+        messages.error(request, _("This link has been used or has expired. Log in, or reset your password."))
+        return redirect("minkonto:login")
+    form = WelcomePasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Welcome to My account."))
+        response = redirect("minkonto:dashboard")
+        _remember_login(request, response, user)
+        return response
+    if not request.user.is_authenticated or request.user.pk != user.pk:
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    response = render(request, "minkonto/welcome.html", {"form": form, "account": request.tenant})
+    if request.method == "GET":
+        _remember_login(request, response, user)
+    return response
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    account = request.tenant
+    invite_form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role not in {Role.OWNER, Role.ADMIN}:
+            return HttpResponseForbidden(_("Only the Owner or an Admin can manage users."))
+        if invite_form.is_valid():
+            try:
+                user_invite(
+                    account=account,
+                    actor=request.user,
+                    email=invite_form.cleaned_data["email"],
+                    role=invite_form.cleaned_data["role"],
+                    accept_url_base=account_url(account, "/min-konto/invitation/"),
+                )
+            except TeamError as error:
+                invite_form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request, _("An invitation was sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]}
+                )
+                return redirect("minkonto:users")
+    context = {
+        "account": account,
+        "team": User.objects.filter(is_active=True).order_by("role", "email"),
+        "invitations": Invitation.objects.filter(accepted_at__isnull=True),
+        "invite_form": invite_form,
+        "seats_used": seats_used(),
+        "seat_limit": lifetime_seats(account) or account.seat_limit,
+        "lifetime": lifetime_seats(account) is not None,
+        "can_manage": request.user.role in {Role.OWNER, Role.ADMIN},
+        "role_choices": RoleForm().fields["role"].choices,
+    }
+    return render(request, "minkonto/users.html", context, status=400 if invite_form.errors else 200)
+
+
+@require_POST
+@manager_required
+def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    form = RoleForm(request.POST)
+    target = get_object_or_404(User, pk=user_id, is_active=True)
+    if form.is_valid():
+        try:
+            user_role_change(account=request.tenant, actor=request.user, user=target, role=form.cleaned_data["role"])
+            messages.success(request, _("The role of %(email)s was changed.") % {"email": target.email})
+        except TeamError as error:
+            messages.error(request, str(error.message))
+    return redirect("minkonto:users")
+
+
+@require_POST
+@manager_required
+def user_delete(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = get_object_or_404(User, pk=user_id, is_active=True)
+    try:
+        user_remove(account=request.tenant, actor=request.user, user=target)
+        messages.success(request, _("%(email)s no longer has access.") % {"email": target.email})
+    except TeamError as error:
+        messages.error(request, str(error.message))
+    return redirect("minkonto:users")
+
+
+@require_POST
+@manager_required
+def invitation_delete(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_id, accepted_at__isnull=True)
+    invitation_withdraw(account=request.tenant, actor=request.user, invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("minkonto:users")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    account = request.tenant
+    pending = Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
+    if pending is None:
+        messages.error(request, _("This invitation is no longer valid. Ask the account's Owner for a new one."))
+        return redirect("minkonto:login")
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                account=account,
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in {"da", "nb", "en"} else account.language,
+            )
+        except TeamError as error:
+            form.add_error(None, str(error.message))
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            response = redirect("minkonto:dashboard")
+            _remember_login(request, response, user)
+            return response
+    return render(request, "minkonto/invitation.html", {"form": form, "invitation": pending, "account": account})
+
+
+@owner_required
+def stop(request: HttpRequest) -> HttpResponse:
+    """ACC-10 "Stop konto": confirmed twice, effective at once, access ends, data deleted."""
+    account = request.tenant
+    form = StopAccountForm(request.POST or None, slug=account.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_cancel(account=account, actor=request.user.email, reason="Stop konto in Min konto")
+        except LifecycleError as error:
+            form.add_error(None, str(error.message))
+        else:
+            auth_logout(request)
+            return redirect("minkonto:dashboard")
+    return render(request, "minkonto/stop.html", {"form": form, "account": account}, status=400 if form.errors else 200)

@@ -1,0 +1,44 @@
+"""Suspended, cancelled and closed accounts see only the page that explains their status
+(ACC-5, ACC-7, ACC-10); health checks, the language switcher, login/logout and static files keep
+working."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.lifecycle import NO_ACCESS, reactivation_deadline
+from accounts.logins import login_touch
+
+OPEN_PATHS = ("/healthz", "/i18n/setlang/", "/static/", "/min-konto/login/", "/min-konto/logout/")
+
+
+class AccountAccessMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        account = getattr(request, "tenant", None)
+        if account is None or not getattr(account, "is_customer", False):
+            return self.get_response(request)
+        if account.deleted_at is not None:
+            # Its schema is gone: nothing of it may be read, not even a session.
+            connection.set_schema_to_public()
+            return self._explain(request, account)
+        if account.status in NO_ACCESS and not request.path.startswith(OPEN_PATHS):
+            return self._explain(request, account)
+        response = self.get_response(request)
+        if hasattr(request, "user") and request.user.is_authenticated:
+            login_touch(request)
+        return response
+
+    def _explain(self, request: HttpRequest, account: object) -> HttpResponse:
+        request.user = AnonymousUser()
+        return render(
+            request,
+            "minkonto/no_access.html",
+            {"account": account, "reactivate_by": reactivation_deadline(account)},  # type: ignore[arg-type]
+            status=403,
+        )

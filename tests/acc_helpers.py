@@ -1,0 +1,46 @@
+"""Helpers for the accounts tests: fresh accounts inside the test's transaction (their schemas
+are rolled back with it), running named jobs, reading the audit."""
+
+import io
+from datetime import datetime
+
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import Account, AccountEvent, AccountStatus
+from accounts.services import account_create
+
+
+def make_account(slug: str, *, owner_email: str | None = None, language: str = "da", **fields: object) -> Account:
+    return account_create(
+        name=f"{slug.title()} Test ApS",
+        slug=slug,
+        language=language,
+        owner_email=owner_email or f"owner@{slug}.example",
+        owner_name="Olga Owner",
+        owner_password="correct-horse-battery-staple",
+        status=fields.pop("status", AccountStatus.TRIAL),  # type: ignore[arg-type]
+        trial_ends_at=fields.pop("trial_ends_at", None),  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def run_jobs(*names: str, at: datetime | str, dry_run: bool = False) -> str:
+    out = io.StringIO()
+    args = [*names, "--at", at if isinstance(at, str) else at.isoformat()]
+    if dry_run:
+        args.append("--dry-run")
+    call_command("run_jobs", *args, stdout=out)
+    return out.getvalue()
+
+
+def reload(account: Account) -> Account:
+    return Account.objects.get(pk=account.pk)
+
+
+def actions(account: Account) -> list[str]:
+    return list(AccountEvent.objects.filter(account=account).order_by("id").values_list("action", flat=True))
+
+
+def client_for(account: Account) -> Client:
+    return Client(HTTP_HOST=f"{account.slug}.localhost")
