@@ -1,0 +1,44 @@
+"""Template helpers of the registry, and the Min konto terms notice (ACC-14)."""
+
+from typing import Any
+
+from django import template
+from django.utils import translation
+
+from subprocessors.selectors import terms_unseen_for
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, key)
+
+
+@register.filter
+def diff_value(value: Any) -> str:
+    """A field's value in a version diff: lists joined, per-language texts in the reader's language."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return str(value.get(translation.get_language()) or value.get("en", ""))
+    return str(value)
+
+
+@register.inclusion_tag("subprocessors/minkonto/_terms_notice_box.html", takes_context=True)
+def terms_notice(context: template.Context) -> dict[str, Any]:
+    """The newer terms version this account has not yet marked as seen, if any."""
+    request = context.get("request")
+    account = getattr(request, "tenant", None)
+    if account is None or not getattr(account, "is_customer", False):
+        return {"policy": None}
+    from subprocessors.services import public_url
+
+    policy = terms_unseen_for(account)
+    return {
+        "policy": policy,
+        "policy_url": public_url(f"/policies/terms/{policy.number}/") if policy else "",
+        "csrf_token": context.get("csrf_token"),
+    }
