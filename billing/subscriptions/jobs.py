@@ -1,0 +1,51 @@
+"""Scheduled jobs of subscriptions: the billing run (BIL-1) and dunning (BIL-12)."""
+
+from datetime import datetime
+
+from accounts.models import Account
+from billing.subscriptions import services
+from billing.subscriptions.models import Charge, ChargeStatus
+from config.jobs import JobReport, job
+
+
+# Every hour at :05. Periods start at the moment of day the subscription began, so an hourly run
+# bills each period within the hour it starts. Fanned out one task per account; idempotent by
+# the unique (subscription, period start) constraint on charges.
+@job("subscriptions_billing_run", crontab={"minute": "5"}, per_account=True)
+def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
+    """Bill every subscription period that has started (BIL-1)."""
+    report = JobReport()
+    subscription = services.billing_due(account=account, at=at)
+    pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind="renewal").exists()
+    if subscription is None and not pending:
+        return report
+    if dry_run:
+        report.add(
+            "would_bill",
+            f"{account.slug}: period from {subscription.period_end.isoformat() if subscription else 'pending'}",
+        )
+        return report
+    for charge in services.account_bill(account=account, at=at):
+        outcome = "paid" if charge.status == ChargeStatus.PAID else "failed"
+        report.add(outcome, f"{account.slug}: {charge.amount} {charge.currency} {outcome}")
+    return report
+
+
+# Every hour at :35: retries fall due at the moment of day the renewal failed.
+@job("subscriptions_dunning", crontab={"minute": "35"})
+def dunning(*, at: datetime, dry_run: bool) -> JobReport:
+    """Retry overdue renewals on the staff's schedule; suspend when the retries run out (BIL-12)."""
+    report = JobReport()
+    if dry_run:
+        due = Charge.objects.filter(status=ChargeStatus.FAILED, next_retry_at__lte=at).count()
+        if due:
+            report.add("would_retry", f"{due} overdue charge(s) would be retried", n=due)
+        return report
+    for charge in services.dunning_retry_due(at=at):
+        if charge.status == ChargeStatus.PAID:
+            report.add("recovered", f"{charge.account.slug}: {charge.amount} {charge.currency} paid")
+        elif charge.next_retry_at is None:
+            report.add("exhausted", f"{charge.account.slug}: retries exhausted, account suspended")
+        else:
+            report.add("retry_failed", f"{charge.account.slug}: next retry {charge.next_retry_at.isoformat()}")
+    return report

@@ -1,0 +1,95 @@
+"""Reads: current prices, the terms of a subscription, quotes, billing history."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from billing.subscriptions import proration
+from billing.subscriptions.models import Charge, PaymentMethod, Plan, PlanPrice, Subscription
+
+FEATURE_LABELS = {
+    "email": _("E-mail tickets"),
+    "chat": _("Live chat"),
+    "phone": _("Phone and call recordings"),
+    "social": _("Facebook and Twitter"),
+    "reports": _("Reports"),
+    "sla": _("Service levels (SLA)"),
+    "api": _("API access"),
+}
+
+
+class NoPrice(Exception):
+    pass
+
+
+def price_at(*, plan: Plan, at: datetime) -> PlanPrice:
+    """The price version in force at `at` (BIL-4: a later version waits for its date)."""
+    price = PlanPrice.objects.filter(plan=plan, effective_from__lte=at).order_by("-effective_from").first()
+    if price is None:
+        raise NoPrice(plan.code)
+    return price
+
+
+def plans_offered() -> QuerySet[Plan]:
+    return Plan.objects.filter(is_public=True).order_by("rank")
+
+
+def terms_of(*, plan: Plan, seats: int, cycle: str, at: datetime, included_seats: int = 0) -> proration.Terms:
+    """Terms priced at `at`. Seats included for life (LTD-4) are not billed."""
+    price = price_at(plan=plan, at=at)
+    billable = max(seats - included_seats, 0)
+    return proration.Terms(
+        plan=plan.code, seats=billable, cycle=cycle, unit_price=price.per_agent(cycle), rank=plan.rank
+    )
+
+
+def subscription_terms(subscription: Subscription, at: datetime) -> proration.Terms:
+    return terms_of(
+        plan=subscription.plan,
+        seats=subscription.seats,
+        cycle=subscription.cycle,
+        at=at,
+        included_seats=subscription.included_seats,
+    )
+
+
+def next_period_terms(subscription: Subscription) -> proration.Terms:
+    """What the next period will bill: pending changes applied, at the price in force then."""
+    at = subscription.period_end
+    return terms_of(
+        plan=subscription.pending_plan or subscription.plan,
+        seats=subscription.pending_seats or subscription.seats,
+        cycle=subscription.pending_cycle or subscription.cycle,
+        at=at,
+        included_seats=subscription.included_seats,
+    )
+
+
+def subscription_of(account: Account) -> Subscription | None:
+    return Subscription.objects.select_related("plan", "pending_plan").filter(account=account).first()
+
+
+def payment_method_current(account: Account) -> PaymentMethod | None:
+    return PaymentMethod.objects.filter(account=account, is_current=True).first()
+
+
+def charges_of(account: Account) -> QuerySet[Charge]:
+    return Charge.objects.filter(account=account).order_by("-created_at", "-id")
+
+
+def overdue_charges(account: Account) -> QuerySet[Charge]:
+    return Charge.objects.filter(account=account, status="failed").order_by("created_at")
+
+
+def price_changed_since(*, plan_codes: list[str], since: datetime, at: datetime) -> bool:
+    """Did a price of these plans take effect, or get scheduled, after a preview was made?"""
+    return PlanPrice.objects.filter(plan__code__in=plan_codes, created_at__gt=since).exists() or (
+        PlanPrice.objects.filter(plan__code__in=plan_codes, effective_from__gt=since, effective_from__lte=at).exists()
+    )
+
+
+def money_label(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}".replace(",", "\u00a0")
