@@ -1,7 +1,91 @@
-"""Staff API resources of the privacy app, registered on /api/v1/ by config/api.py."""
+"""Staff API of the privacy app (/api/v1/): requests (read) with their audit trail, processing
+records (read/write), desk metrics."""
 
+from dataclasses import asdict
+
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from privacy import selectors
+from privacy.models import AuditEvent, PrivacyRequest, ProcessingRecord
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "action", "actor", "detail"]
+
+
+class PrivacyRequestSerializer(serializers.ModelSerializer):
+    days_left = serializers.SerializerMethodField()
+    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = PrivacyRequest
+        fields = [
+            "id",
+            "public_id",
+            "kind",
+            "role",
+            "status",
+            "channel",
+            "email",
+            "full_name",
+            "language",
+            "account",
+            "owner",
+            "received_at",
+            "verified_at",
+            "due_on",
+            "days_left",
+            "extended_months",
+            "extension_reason",
+            "closed_at",
+            "outcome",
+            "refusal_reason",
+        ]
+
+    def get_days_left(self, obj: PrivacyRequest) -> int | None:
+        return None if obj.is_closed else selectors.days_left(obj)
+
+
+class PrivacyRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """GDPR requests (staff only). Changes go through the desk, where each step is audited."""
+
+    serializer_class = PrivacyRequestSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = PrivacyRequest.objects.select_related("owner", "account").order_by("due_on", "id")
+        status = self.request.query_params.get("status")
+        return queryset.filter(status=status) if status else queryset
+
+    @action(detail=True)
+    def audit(self, request: Request, pk: str | None = None) -> Response:
+        events = self.get_object().audit_events.order_by("at", "id")
+        return Response(AuditEventSerializer(events, many=True).data)
+
+    @action(detail=False)
+    def metrics(self, request: Request) -> Response:
+        return Response(asdict(selectors.metrics()))
+
+
+class ProcessingRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcessingRecord
+        fields = "__all__"
+
+
+class ProcessingRecordViewSet(viewsets.ModelViewSet):
+    """The register of processing activities (GDPR Art. 30)."""
+
+    serializer_class = ProcessingRecordSerializer
+    queryset = ProcessingRecord.objects.order_by("position", "id")
 
 
 def register(router: DefaultRouter) -> None:
-    """Register this app's viewsets, e.g. router.register("things", ThingViewSet, basename="thing")."""
+    router.register("privacy/requests", PrivacyRequestViewSet, basename="privacy-request")
+    router.register("privacy/processing-records", ProcessingRecordViewSet, basename="processing-record")

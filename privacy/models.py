@@ -1,1 +1,336 @@
-"""Models come with their issue; see README."""
+"""The privacy desk's records. All live in the public schema: they must outlive any account."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestKind(models.TextChoices):
+    INFORMATION = "information", _("Right to be informed")
+    ACCESS = "access", _("Right of access")
+    RECTIFICATION = "rectification", _("Right to rectification")
+    ERASURE = "erasure", _("Right to erasure")
+    RESTRICTION = "restriction", _("Right to restriction of processing")
+    PORTABILITY = "portability", _("Right to data portability")
+    OBJECTION = "objection", _("Right to object")
+    CONSENT_WITHDRAWAL = "consent_withdrawal", _("Withdrawal of consent")
+
+
+class RequestRole(models.TextChoices):
+    # We decide why and how (our customers' own team, our marketing list).
+    CONTROLLER = "controller", _("We are the controller")
+    # The data sits in a customer's helpdesk; that customer decides (GDPR Art. 28(3)(e)).
+    PROCESSOR = "processor", _("We are the processor")
+
+
+class RequestStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Awaiting verification")
+    OPEN = "open", _("Open")
+    HANDED_OVER = "handed_over", _("Handed to the customer")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
+
+
+class Channel(models.TextChoices):
+    PUBLIC = "public", _("Public form")
+    MINKONTO = "minkonto", _("Min konto")
+    WRITTEN = "written", _("Written request")
+    STAFF = "staff", _("Registered by staff")
+
+
+class PrivacyRequest(models.Model):
+    """A data subject's request (GDPR-2). Its identity is verified before anything is disclosed
+    or erased (GDPR-4); it is answered within a calendar month of receipt (GDPR-5)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=24, choices=RequestKind.choices)
+    role = models.CharField(_("our role"), max_length=16, choices=RequestRole.choices, default=RequestRole.CONTROLLER)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.UNVERIFIED, db_index=True
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PUBLIC)
+    email = models.EmailField(_("e-mail"), db_index=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, default="da")
+    details = models.TextField(_("request"), blank=True)
+    # GDPR-3: the written consent-withdrawal route.
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    processor_name = models.CharField(_("data processor"), max_length=200, blank=True)
+    signature_name = models.CharField(_("signature (typed name)"), max_length=200, blank=True)
+    signature_confirmed = models.BooleanField(_("signature confirmed"), default=False)
+    signed_letter = models.FileField(_("signed letter"), upload_to="privacy/letters/", blank=True)
+    portability_target = models.CharField(_("receiving provider"), max_length=200, blank=True)
+    # The account whose helpdesk or team the request concerns (processor requests, Min konto).
+    account = models.ForeignKey(
+        "accounts.Account",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="privacy_requests",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="privacy_requests",
+    )
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verification_method = models.CharField(_("verified by"), max_length=32, blank=True)
+    due_on = models.DateField(_("due"))
+    extended_months = models.PositiveSmallIntegerField(_("extended by months"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    handover_due_on = models.DateField(_("customer's answer due"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    # One-time code (GDPR-4): stored hashed, expiring, with limited attempts.
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in {RequestStatus.COMPLETED, RequestStatus.REFUSED}
+
+
+class AuditAction(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFICATION_SENT = "verification_sent", _("Verification sent")
+    VERIFICATION_FAILED = "verification_failed", _("Verification failed")
+    VERIFIED = "verified", _("Verified")
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    EXTENDED = "extended", _("Deadline extended")
+    HANDED_OVER = "handed_over", _("Handed to the customer")
+    EXPORTED = "exported", _("Export prepared")
+    DOWNLOADED = "downloaded", _("Export downloaded")
+    LINK_REVOKED = "link_revoked", _("Download link revoked")
+    ERASED = "erased", _("Data erased")
+    RECTIFIED = "rectified", _("Data rectified")
+    RESTRICTED = "restricted", _("Processing restricted")
+    CONSENT = "consent", _("Consent changed")
+    MAIL = "mail", _("E-mail sent")
+    REMINDER = "reminder", _("Deadline reminder")
+    PURGED = "purged", _("Unverified request purged")
+    RETENTION = "retention", _("Retention run")
+
+
+class AuditEvent(models.Model):
+    """GDPR-8: one row per step. The database refuses UPDATE and DELETE on this table (trigger
+    in migration 0002), so not even a bug or a staff member with SQL can rewrite history.
+    The request is referenced without a foreign-key constraint: purging an unverified request
+    must not touch its history."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    request = models.ForeignKey(
+        PrivacyRequest,
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit_events",
+    )
+    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
+    actor = models.CharField(_("by"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ConsentPurpose(models.TextChoices):
+    MARKETING = "marketing", _("Marketing e-mails")
+    PROFILING = "profiling", _("Personalised offers based on product usage")
+
+
+class ConsentSource(models.TextChoices):
+    SIGNUP = "signup", _("Sign-up form")
+    MINKONTO = "minkonto", _("Min konto")
+    NEWSLETTER = "newsletter", _("Newsletter form")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+    REQUEST = "request", _("Privacy request")
+    STAFF = "staff", _("Staff")
+
+
+class Consent(models.Model):
+    """GDPR-9: one grant of consent for one purpose; withdrawing stamps it, consenting again
+    makes a new row, so the history stays readable."""
+
+    email = models.EmailField(_("e-mail"), db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    given_at = models.DateTimeField(_("given"))
+    source = models.CharField(_("source"), max_length=16, choices=ConsentSource.choices)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_source = models.CharField(
+        _("withdrawn through"), max_length=16, choices=ConsentSource.choices, blank=True
+    )
+    # GDPR-7: a customer's data is kept for the period of use + 5 years, anyone else's 5 years.
+    is_customer = models.BooleanField(_("customer"), default=False)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "purpose"], condition=models.Q(withdrawn_at__isnull=True), name="one_live_consent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.purpose}"
+
+
+class SubjectFlag(models.Model):
+    """Restriction (Art. 18) or objection (Art. 21): stops marketing and profiling at once."""
+
+    class Kind(models.TextChoices):
+        RESTRICTION = "restriction", _("Restriction of processing")
+        OBJECTION = "objection", _("Objection")
+
+    email = models.EmailField(_("e-mail"), db_index=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    since = models.DateTimeField(_("since"))
+    request = models.ForeignKey(PrivacyRequest, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("restriction or objection")
+        verbose_name_plural = _("restrictions and objections")
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.kind}"
+
+
+class Export(models.Model):
+    """An access/portability export, delivered through an expiring, revocable link (GDPR-6)."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="exports")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    json_file = models.FileField(upload_to="privacy/exports/")
+    pdf_file = models.FileField(upload_to="privacy/exports/")
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of request {self.request_id}"
+
+
+class ErasureStep(models.Model):
+    """One source (in one schema) erased for one request: an interrupted erasure resumes from
+    the first source without a row here."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="erasure_steps")
+    source = models.CharField(max_length=100)
+    schema_name = models.CharField(max_length=63)
+    done_at = models.DateTimeField()
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "source", "schema_name"], name="one_step_per_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.schema_name}"
+
+
+class DataCategory(models.TextChoices):
+    NAME = "name", _("Name")
+    ADDRESS = "address", _("Address")
+    PHONE = "phone", _("Phone number")
+    EMAIL = "email", _("E-mail address")
+    IP = "ip", _("IP address")
+    PURCHASES = "purchases", _("Purchases")
+    USAGE = "usage", _("Product usage")
+    CALLS = "calls", _("Phone calls and recordings")
+    CONTACT = "contact", _("Other contact (e-mail, chat, Facebook, tweets)")
+    SUPPORT = "support", _("Support data")
+    GEO = "geo", _("Geolocation")
+    BROWSER = "browser", _("Browser and system data")
+
+
+class DataSubjectGroup(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers and their users")
+    PROSPECTS = "prospects", _("Prospects and newsletter subscribers")
+    END_USERS = "end_users", _("Our customers' end users (as processor)")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent (Art. 6(1)(a))")
+    CONTRACT = "contract", _("Contract (Art. 6(1)(b))")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (Art. 6(1)(c))")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (Art. 6(1)(f))")
+
+
+class DataSource(models.TextChoices):
+    SUBJECT = "subject", _("From you")
+    CUSTOMER = "customer", _("From the customer you work for")
+    SERVICE = "service", _("From your use of the service")
+
+
+class ProcessingRecord(models.Model):
+    """The record of processing activities (GDPR Art. 30), kept by staff in the admin. The
+    data-processing page and the Art. 15 cover letter are built from it. Free text is kept in
+    both languages; the enumerated parts are translated by the portal."""
+
+    title_da = models.CharField(_("title (Danish)"), max_length=200)
+    title_nb = models.CharField(_("title (Norwegian)"), max_length=200)
+    purpose_da = models.TextField(_("purpose (Danish)"))
+    purpose_nb = models.TextField(_("purpose (Norwegian)"))
+    legal_basis = models.CharField(_("legal basis"), max_length=24, choices=LegalBasis.choices)
+    categories = ArrayField(models.CharField(max_length=16, choices=DataCategory.choices), verbose_name=_("categories"))
+    subjects = ArrayField(
+        models.CharField(max_length=16, choices=DataSubjectGroup.choices), verbose_name=_("data subjects")
+    )
+    sources = ArrayField(models.CharField(max_length=16, choices=DataSource.choices), verbose_name=_("sources"))
+    recipients = models.TextField(_("recipients"), help_text=_("Legal entities, one per line."))
+    retention_years = models.PositiveSmallIntegerField(_("retention in years"), default=5)
+    retention_da = models.CharField(_("retention (Danish)"), max_length=300)
+    retention_nb = models.CharField(_("retention (Norwegian)"), max_length=300)
+    profiling = models.BooleanField(_("profiling or automated decisions"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("processing record")
+        verbose_name_plural = _("processing records (Art. 30)")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title_da
+
+    def text(self, field: str, language: str) -> str:
+        return getattr(self, f"{field}_{'nb' if language == 'nb' else 'da'}")
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

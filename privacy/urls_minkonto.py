@@ -1,5 +1,12 @@
-"""minkonto URLs of the privacy app (included by config/urls_tenant.py)."""
+"""Min konto URLs of the privacy app (included by config/urls_tenant.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("privacy/", views.minkonto, name="minkonto"),
+    path("privacy/consent/", views.minkonto_consent, name="consent"),
+]

@@ -1,0 +1,243 @@
+"""The staff desk (public host): the request queue with deadlines, the actions on a request,
+the audit log (read-only, CSV), consents and the processing register (Art. 30)."""
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Account
+from privacy import selectors, services
+from privacy.models import (
+    AuditEvent,
+    Consent,
+    DataCategory,
+    DataSource,
+    DataSubjectGroup,
+    Export,
+    PrivacyRequest,
+    ProcessingRecord,
+    RequestKind,
+    RequestStatus,
+    SubjectFlag,
+)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Unverified requests are not work yet: the default view is the open queue."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("all", _("All requests")), ("overdue", _("Overdue"))]
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open queue"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "all":
+            return queryset
+        queue = queryset.filter(status__in=[RequestStatus.OPEN, RequestStatus.HANDED_OVER])
+        if self.value() == "overdue":
+            from config.clock import today
+
+            return queue.filter(due_on__lt=today())
+        return queue
+
+
+BAND_COLOURS = {"overdue": "#b3261e", "near": "#9a6400", "ok": "#1e7a46", "closed": "#5d6576"}
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "role", "status", "owner", "received_at", "due_on", "days_left", "account"]
+    list_filter = [QueueFilter, "kind", "role", "status"]
+    search_fields = ["email", "full_name", "company"]
+    list_select_related = ["owner", "account"]
+    change_form_template = "privacy/admin/request_change_form.html"
+    change_list_template = "privacy/admin/request_change_list.html"
+    exclude = ["code_hash", "code_expires_at", "code_attempts"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Every change goes through a service, so that it is checked and audited.
+        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("days left"), ordering="due_on")
+    def days_left(self, obj: PrivacyRequest) -> str:
+        band = selectors.deadline_band(obj)
+        if band == "closed":
+            return "—"
+        left = selectors.days_left(obj)
+        text = gettext("%(days)s days overdue") % {"days": -left} if left < 0 else str(left)
+        return format_html('<strong class="band-{}" style="color:{}">{}</strong>', band, BAND_COLOURS[band], text)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "metrics": selectors.metrics()}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):  # type: ignore[no-untyped-def]
+        obj = self.get_object(request, object_id)
+        extra: dict[str, Any] = {**(extra_context or {})}
+        if obj is not None:
+            extra.update(
+                {
+                    "req": obj,
+                    "band": selectors.deadline_band(obj),
+                    "left": selectors.days_left(obj),
+                    "events": obj.audit_events.order_by("at", "id"),
+                    "exports": obj.exports.order_by("-created_at"),
+                    "accounts": Account.objects.customers().order_by("name"),
+                    "action_url": reverse("admin:privacy_request_act", args=[obj.pk]),
+                    "kinds": RequestKind,
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self) -> list:
+        return [
+            path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="privacy_request_act"),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _act(self, request, pk)
+
+
+ACTIONS = {
+    "assign": lambda req, post, user: services.request_assign(request=req, owner=user, actor=user),
+    "extend": lambda req, post, user: services.request_extend(
+        request=req, months=int(post.get("months") or 0), reason=post.get("reason", ""), actor=user
+    ),
+    "refuse": lambda req, post, user: services.request_refuse(request=req, reason=post.get("reason", ""), actor=user),
+    "complete": lambda req, post, user: services.request_complete(
+        request=req, outcome=post.get("outcome", ""), actor=user
+    ),
+    "export": lambda req, post, user: services.export_create(request=req, actor=user),
+    "erase": lambda req, post, user: services.erasure_run(request=req, actor=user),
+    "restrict": lambda req, post, user: services.restriction_apply(request=req, actor=user),
+    "rectify": lambda req, post, user: services.rectification_apply(
+        request=req, field="full_name", value=post.get("value", ""), actor=user
+    ),
+    "hand_over": lambda req, post, user: services.request_hand_over(
+        request=req, account=get_object_or_404(Account.objects.customers(), pk=post.get("account")), actor=user
+    ),
+    "revoke": lambda req, post, user: services.export_revoke(
+        export=get_object_or_404(Export, pk=post.get("export"), request=req), actor=user
+    ),
+}
+
+
+@require_POST
+def _act(model_admin: PrivacyRequestAdmin, request: HttpRequest, pk: int) -> HttpResponse:
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    req = get_object_or_404(PrivacyRequest, pk=pk)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, gettext("Unknown action."))
+    else:
+        try:
+            action(req, request.POST, request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+        else:
+            messages.success(request, gettext("Done."))
+    return HttpResponseRedirect(reverse("admin:privacy_privacyrequest_change", args=[pk]))
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "request_id", "action", "actor", "detail"]
+    list_filter = ["action"]
+    search_fields = ["=request__id", "actor"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # GDPR-8: and the database refuses it too
+
+    @admin.action(description=_("Export the selected events as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="privacy-audit.csv"'
+        write_audit_csv(response, queryset.order_by("at", "id"))
+        return response
+
+
+def write_audit_csv(out: Any, events: Any) -> None:
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "request", "action", "actor", "detail"])
+    for e in events:
+        writer.writerow([e.pk, e.at.isoformat(), e.request_id or "", e.action, e.actor, e.detail])
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["email", "purpose", "given_at", "source", "withdrawn_at", "withdrawn_source", "is_customer"]
+    list_filter = ["purpose", "source", "is_customer"]
+    search_fields = ["email"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # consents change through their owner, not by staff edits
+
+
+@admin.register(SubjectFlag)
+class SubjectFlagAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "since", "request"]
+    search_fields = ["email"]
+
+
+class ProcessingRecordForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("categories"), choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    subjects = forms.MultipleChoiceField(
+        label=_("data subjects"), choices=DataSubjectGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    sources = forms.MultipleChoiceField(
+        label=_("sources"), choices=DataSource.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ProcessingRecord
+        fields = [f.name for f in ProcessingRecord._meta.fields if f.name != "id"]
+
+
+@admin.register(ProcessingRecord)
+class ProcessingRecordAdmin(admin.ModelAdmin):
+    form = ProcessingRecordForm
+    list_display = ["title_da", "legal_basis", "retention_years", "profiling", "published", "position"]
+    list_editable = ["position", "published"]

@@ -1,0 +1,66 @@
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from privacy import registry, services
+from privacy.models import PrivacyRequest, RequestKind
+from privacy.registry import Scope, Source
+
+LINK = re.compile(r"https?://\S+/privacy/verify/(\S+?)/\s")
+CODE = re.compile(r"\b(\d{6})\b")
+
+
+def token_from(mail) -> str:  # type: ignore[no-untyped-def]
+    return LINK.search(mail.body + "\n").group(1)
+
+
+def code_from(mail) -> str:  # type: ignore[no-untyped-def]
+    return CODE.search(mail.body).group(1)
+
+
+@pytest.fixture
+def file_request(accounts_ready, django_capture_on_commit_callbacks) -> Callable[..., PrivacyRequest]:  # type: ignore[no-untyped-def]
+    """File a public request (unverified) for an address."""
+
+    def make(email: str = "kari.nordmann@example.org", kind: str = RequestKind.ACCESS, **extra) -> PrivacyRequest:  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.request_file(
+                kind=kind, email=email, full_name=extra.pop("full_name", "Kari Nordmann"), language="nb", **extra
+            )
+
+    return make
+
+
+@pytest.fixture
+def verified_request(file_request, django_capture_on_commit_callbacks) -> Callable[..., PrivacyRequest]:  # type: ignore[no-untyped-def]
+    def make(email: str = "kari.nordmann@example.org", kind: str = RequestKind.ACCESS, **extra) -> PrivacyRequest:  # type: ignore[no-untyped-def]
+        request = file_request(email, kind, **extra)
+        from django.core import signing
+
+        token = signing.dumps({"r": str(request.public_id)}, salt=services.VERIFY_SALT)
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.verify_by_link(token=token)
+
+    return make
+
+
+INVOICE_REASON = "Invoices are kept for 10 years (Slovak accounting law)."
+
+
+@pytest.fixture
+def invoice_source() -> Iterator[dict[str, list[dict]]]:
+    """Stands for billing's invoices until the billing app registers its own source: kept by law."""
+    store: dict[str, list[dict]] = {}
+    registry.register(
+        Source(
+            key="test.invoice",
+            label="Invoices",
+            scope=Scope.PUBLIC,
+            collect=lambda email: list(store.get(email, [])),
+            kept_reason=INVOICE_REASON,
+            fields={"number": "invoice number"},
+        )
+    )
+    yield store
+    registry.unregister("test.invoice")

@@ -1,0 +1,192 @@
+"""Public pages of the privacy desk and its Min konto page. Thin: form -> service -> redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from privacy import services
+from privacy.forms import CodeForm, MinkontoRequestForm, RequestForm, WrittenWithdrawalForm
+from privacy.marketing import marketing_allowed, unsubscribe_email
+from privacy.models import Channel, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
+from privacy.selectors import register_summary
+
+
+def _language() -> str:
+    return (get_language() or "da")[:2]
+
+
+def data_processing(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/data_processing.html", {"register": register_summary(_language())})
+
+
+def _message_page(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
+    return render(request, "privacy/message.html", {"title": title, "text": text}, status=status)
+
+
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None, initial={"kind": request.GET.get("kind", RequestKind.ACCESS)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            filed = services.request_file(
+                kind=data["kind"],
+                email=data["email"],
+                full_name=data["full_name"],
+                language=_language(),
+                details=data["details"],
+                role=data["role"],
+                company=data["company"],
+                portability_target=data["portability_target"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("privacy-verify", public_id=filed.public_id)
+    return render(request, "privacy/request_form.html", {"form": form})
+
+
+def request_written(request: HttpRequest) -> HttpResponse:
+    form = WrittenWithdrawalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            filed = services.request_file(
+                kind=RequestKind.CONSENT_WITHDRAWAL,
+                channel=Channel.WRITTEN,
+                email=data["email"],
+                full_name=data["full_name"],
+                language=_language(),
+                details=data["details"],
+                company=data["company"],
+                processor_name=data["processor_name"],
+                signature_name=data["signature_name"],
+                signature_confirmed=data["signature_confirmed"],
+                signed_letter=data["signed_letter"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("privacy-verify", public_id=filed.public_id)
+    return render(request, "privacy/written_form.html", {"form": form})
+
+
+def request_verify(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The code page. It shows no personal data: anyone holding the URL sees only the state."""
+    filed = get_object_or_404(PrivacyRequest, public_id=public_id)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "resend" in request.POST:
+                services.verification_resend(request=filed)
+                messages.info(request, _("We have sent you a new code."))
+                return redirect("privacy-verify", public_id=filed.public_id)
+            if form.is_valid():
+                services.verify_by_code(request=filed, code=form.cleaned_data["code"])
+                return redirect("privacy-verify", public_id=filed.public_id)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        filed.refresh_from_db()
+    verified = filed.status != RequestStatus.UNVERIFIED
+    return render(request, "privacy/verify.html", {"req": filed, "form": form, "verified": verified})
+
+
+def verify_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        filed = services.verify_by_link(token=token)
+    except ValidationError:
+        return _message_page(
+            request,
+            _("The link does not work"),
+            _("This link is not valid or has expired. Ask for a new code on the page of your request."),
+            status=400,
+        )
+    return redirect("privacy-verify", public_id=filed.public_id)
+
+
+def download(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    try:
+        export = services.export_open(token=token, fmt=fmt, ip=request.META.get("REMOTE_ADDR"))
+    except ValidationError:
+        return _message_page(
+            request,
+            _("The download does not work"),
+            _("This download link is not valid or has expired. Contact us if you still need your data."),
+            status=404,
+        )
+    file = export.json_file if fmt == "json" else export.pdf_file
+    return FileResponse(file.open("rb"), as_attachment=True, filename=f"my-data.{fmt}")
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click, at once (GDPR-3). GET works for the link in the e-mail, POST for mail clients'
+    one-click unsubscribe (RFC 8058)."""
+    email = unsubscribe_email(token)
+    if email is None:
+        return _message_page(request, _("The link does not work"), _("This unsubscribe link is not valid."), status=400)
+    services.consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.UNSUBSCRIBE)
+    return _message_page(
+        request,
+        _("You are unsubscribed"),
+        _("You will receive no more marketing e-mails from us. You can subscribe again in Min konto at any time."),
+    )
+
+
+@login_required
+def minkonto(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = MinkontoRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_file(
+                kind=data["kind"],
+                email=user.email,
+                full_name=user.full_name,
+                language=_language(),
+                details=data["details"],
+                portability_target=data["portability_target"],
+                channel=Channel.MINKONTO,
+                account=request.tenant,
+                logged_in_user=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your request has been received. We will answer by e-mail."))
+            return redirect("privacy:minkonto")
+    own = PrivacyRequest.objects.filter(email__iexact=user.email).order_by("-received_at")[:20]
+    handed = []
+    if getattr(user, "role", "") == "owner":
+        handed = PrivacyRequest.objects.filter(account=request.tenant, status=RequestStatus.HANDED_OVER)
+    return render(
+        request,
+        "privacy/minkonto.html",
+        {
+            "form": form,
+            "own": own,
+            "handed": handed,
+            "marketing": marketing_allowed(user.email),
+            "data_processing_url": services.public_url("/data-processing/"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def minkonto_consent(request: HttpRequest) -> HttpResponse:
+    """The consent switch (GDPR-3, -9): as easy to turn off as on."""
+    email = request.user.email
+    if request.POST.get("marketing") == "on":
+        services.consent_give(
+            email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO, is_customer=True
+        )
+        messages.success(request, _("You will receive our newsletter."))
+    else:
+        services.consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO)
+        messages.success(request, _("You will receive no more marketing e-mails from us."))
+    return redirect("privacy:minkonto")
