@@ -1,7 +1,147 @@
-"""Staff API resources of the billing app, registered on /api/v1/ by config/api.py."""
+"""Staff API of the billing app: invoices and credit notes (read, PDF download), billing profiles."""
 
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from billing.models import BillingProfile, CreditNote, DocumentLine, Invoice
+from billing.pdf import PdfMissing, document_pdf_bytes
+from billing.services import billing_profile_update
+
+
+class LineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentLine
+        fields = ["position", "description", "quantity", "unit_price", "net_amount", "vat_rate", "vat_amount"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    lines = LineSerializer(many=True, read_only=True)
+    account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    credited_invoice = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "status",
+            "account",
+            "issued_at",
+            "period_start",
+            "period_end",
+            "due_date",
+            "currency",
+            "language",
+            "credited_invoice",
+            "reason",
+            "seller",
+            "buyer",
+            "tax_treatment",
+            "tax_country",
+            "vat_rate",
+            "tax_note",
+            "net_total",
+            "vat_total",
+            "gross_total",
+            "pdf_sha256",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+class _DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Issued documents are read-only here: corrections are credit notes (BIL-11)."""
+
+    serializer_class = DocumentSerializer
+    model = Invoice
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = (
+            self.model.objects.exclude(status="draft")
+            .select_related("account", "credited_invoice")
+            .prefetch_related("lines")
+            .order_by("sequence")
+        )
+        account = self.request.query_params.get("account")
+        return queryset.filter(account__slug=account) if account else queryset
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The stored PDF")})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        document = self.get_object()
+        try:
+            data = document_pdf_bytes(document)
+        except PdfMissing as exc:
+            raise NotFound("The PDF has not been rendered yet.") from exc
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+        return response
+
+
+class InvoiceViewSet(_DocumentViewSet):
+    """Invoices (staff only)."""
+
+    model = Invoice
+
+
+class CreditNoteViewSet(_DocumentViewSet):
+    """Credit notes (staff only)."""
+
+    model = CreditNote
+
+
+class BillingProfileSerializer(serializers.ModelSerializer):
+    account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = BillingProfile
+        fields = [
+            "id",
+            "account",
+            "company",
+            "name",
+            "street",
+            "postcode",
+            "city",
+            "country",
+            "email",
+            "vat_number",
+            "vat_status",
+            "vies_consultation",
+            "vies_checked_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "account", "vat_status", "vies_consultation", "vies_checked_at", "updated_at"]
+
+
+class BillingProfileViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Billing profiles (staff only). Changes go through the same checks as Min konto."""
+
+    serializer_class = BillingProfileSerializer
+    queryset = BillingProfile.objects.select_related("account").order_by("id")
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        profile = self.get_object()
+        serializer = self.get_serializer(profile, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = {**{f: getattr(profile, f) for f in serializer.Meta.fields}, **serializer.validated_data}
+        try:
+            profile = billing_profile_update(account=profile.account, actor=request.user.email, data=data)
+        except ValidationError as exc:
+            raise serializers.ValidationError({"vat_number": exc.messages}) from exc
+        return Response(self.get_serializer(profile).data)
 
 
 def register(router: DefaultRouter) -> None:
-    """Register this app's viewsets, e.g. router.register("things", ThingViewSet, basename="thing")."""
+    router.register("invoices", InvoiceViewSet, basename="invoice")
+    router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
+    router.register("billing-profiles", BillingProfileViewSet, basename="billing-profile")

@@ -1,0 +1,88 @@
+"""The one PDF renderer for invoices and credit notes (WeasyPrint).
+
+A document's PDF is rendered once, after its issue has committed, in the buyer's language, and
+stored under MEDIA_ROOT with its SHA-256; downloads are served from storage and never re-rendered
+(BIL-11). One FontConfiguration is shared: a new one per render leaks memory.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from billing.models import Document, DocumentKind, DocumentStatus, TaxTreatment
+
+_font_config = None
+
+
+def font_config():  # type: ignore[no-untyped-def]
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def document_html(document: Document) -> str:
+    with translation.override(document.language):
+        return render_to_string(
+            "billing/pdf/document.html",
+            {
+                "doc": document,
+                "lines": list(document.lines.order_by("position")),
+                "is_credit_note": document.kind == DocumentKind.CREDIT_NOTE,
+                "reverse_charge": document.tax_treatment == TaxTreatment.REVERSE_CHARGE,
+                "seller": document.seller,
+                "buyer": document.buyer,
+            },
+        )
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf(font_config=font_config())
+
+
+def pdf_path(document: Document) -> str:
+    return f"billing/{document.kind}/{document.issued_at:%Y}/{document.number}.pdf"
+
+
+def document_pdf_store(*, document_id: int) -> Document:
+    """Render and store a document's PDF unless it exists already (idempotent: a second task,
+    or the `billing_render_missing_pdfs` job, finds the hash and stops)."""
+    document = Document.objects.get(pk=document_id)
+    if document.pdf_sha256 or document.status == DocumentStatus.DRAFT:
+        return document
+    # Render outside the lock: it takes tens of milliseconds and needs no row lock.
+    pdf = html_to_pdf(document_html(document))
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document_id)
+        if locked.pdf_sha256:
+            return locked
+        path = pdf_path(locked)
+        if default_storage.exists(path):  # left over by a render that crashed before recording it
+            default_storage.delete(path)
+        stored = default_storage.save(path, ContentFile(pdf))
+        Document.objects.filter(pk=document_id, pdf_sha256="").update(pdf_file=stored, pdf_sha256=digest)
+    return Document.objects.get(pk=document_id)
+
+
+class PdfMissing(Exception):
+    pass
+
+
+def document_pdf_bytes(document: Document) -> bytes:
+    """The stored PDF, checked against its hash."""
+    if not document.pdf_sha256:
+        raise PdfMissing(document.number)
+    with default_storage.open(document.pdf_file, "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
+        raise PdfMissing(f"{document.number}: stored file does not match its hash")
+    return data

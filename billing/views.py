@@ -1,0 +1,106 @@
+"""Min konto: invoices and credit notes (Owner and Admins), billing details (Owner only, BIL-8)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.users.models import Role
+from billing.forms import BillingProfileForm
+from billing.pdf import PdfMissing, document_pdf_bytes
+from billing.selectors import account_documents, billing_profile_of
+from billing.services import (
+    BillingError,
+    billing_details_apply_to_last_invoice,
+    billing_profile_update,
+    reissue_window,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@roles_required(Role.OWNER, Role.ADMIN)
+def minkonto(request: HttpRequest) -> HttpResponse:
+    account = request.tenant
+    return render(
+        request,
+        "billing/minkonto/index.html",
+        {
+            "account": account,
+            "documents": list(account_documents(account=account)),
+            "profile": billing_profile_of(account=account),
+            "is_owner": request.user.role == Role.OWNER,
+        },
+    )
+
+
+@roles_required(Role.OWNER)
+def details(request: HttpRequest) -> HttpResponse:
+    account = request.tenant
+    profile = billing_profile_of(account=account)
+    form = BillingProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            billing_profile_update(account=account, actor=request.user.email, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("vat_number", exc)
+        else:
+            messages.success(request, _("Your billing details were saved."))
+            return redirect("billing:details")
+    return render(
+        request,
+        "billing/minkonto/details.html",
+        {"form": form, "profile": profile, "window": reissue_window(account=account)},
+    )
+
+
+@require_POST
+@roles_required(Role.OWNER)
+def reissue(request: HttpRequest) -> HttpResponse:
+    try:
+        credit, invoice = billing_details_apply_to_last_invoice(account=request.tenant, actor=request.user.email)
+    except BillingError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:details")
+    messages.success(
+        request,
+        _("Invoice %(old)s was cancelled by credit note %(credit)s and re-issued as invoice %(new)s.")
+        % {"old": credit.credited_invoice.number, "credit": credit.number, "new": invoice.number},
+    )
+    return redirect("billing:minkonto")
+
+
+@roles_required(Role.OWNER, Role.ADMIN)
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only this account's documents: another account's id is a 404, not a 403.
+    document = account_documents(account=request.tenant).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    try:
+        data = document_pdf_bytes(document)
+    except PdfMissing:
+        messages.error(request, _("The PDF is being prepared. Try again in a minute."))
+        return redirect("billing:minkonto")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    return response
