@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from privacy import selectors, services
@@ -70,7 +69,7 @@ BAND_COLOURS = {"overdue": "#b3261e", "near": "#9a6400", "ok": "#1e7a46", "close
 
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "role", "status", "owner", "received_at", "due_on", "days_left", "account"]
+    list_display = ["id", "kind", "status", "owner", "received_at", "due_on", "days_left"]
     list_filter = [QueueFilter, "kind", "role", "status"]
     search_fields = ["email", "full_name", "company"]
     list_select_related = ["owner", "account"]
@@ -86,6 +85,10 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Read-only page: the desk's buttons call the services, which check and audit each step.
         return False
 
     @admin.display(description=_("days left"), ordering="due_on")
@@ -153,8 +156,9 @@ ACTIONS = {
 }
 
 
-@require_POST
 def _act(model_admin: PrivacyRequestAdmin, request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     req = get_object_or_404(PrivacyRequest, pk=pk)
