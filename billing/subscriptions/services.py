@@ -317,7 +317,7 @@ def _describe(subscription: Subscription, plan: Plan, seats: int, cycle: str, pe
         return _("%(plan)s, %(seats)s agents, %(cycle)s, %(start)s – %(end)s") % {
             "plan": plan.name,
             "seats": seats,
-            "cycle": Cycle(cycle).label,
+            "cycle": str(Cycle(cycle).label).lower(),
             "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
             "end": formats.date_format(period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
         }
@@ -506,7 +506,7 @@ def subscription_start(*, account: Account, plan: Plan, seats: int, cycle: str, 
         subscription.full_clean()
         subscription.save()
         terms = terms_of(plan=plan, seats=seats, cycle=cycle, at=at)
-        amounts = amounts_for(account=account, net=terms.price, currency=_currency(plan, at), at=at)
+        amounts = amounts_for(account=account, net=terms.price, currency=currency_of(plan, at), at=at)
         charge = _claim(
             subscription=subscription,
             kind=ChargeKind.FIRST,
@@ -523,7 +523,7 @@ def subscription_start(*, account: Account, plan: Plan, seats: int, cycle: str, 
     return subscription
 
 
-def _currency(plan: Plan, at: datetime) -> str:
+def currency_of(plan: Plan, at: datetime) -> str:
     from billing.subscriptions.selectors import price_at
 
     return price_at(plan=plan, at=at).currency
@@ -554,7 +554,7 @@ def change_preview(
     at = at or now()
     current = subscription_terms(subscription, at)
     target = terms_of(plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats)
-    currency = _currency(plan, at)
+    currency = currency_of(plan, at)
     quote = proration.quote_change(current=current, target=target, anchor=subscription.anchor, at=at, currency=currency)
     account = subscription.account
     lost = [str(FEATURE_LABELS.get(code, code)) for code in subscription.plan.features if code not in plan.features]
@@ -700,7 +700,7 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         subscription.period_start, subscription.period_end = period.start, period.end
         subscription.save()
         terms = subscription_terms(subscription, period.start)
-        currency = _currency(subscription.plan, period.start)
+        currency = currency_of(subscription.plan, period.start)
         charge = _claim(
             subscription=subscription,
             kind=ChargeKind.RENEWAL,

@@ -1,9 +1,11 @@
 """Template helpers of the registry, and the Min konto terms notice (ACC-14)."""
 
+from datetime import date
 from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.formats import date_format
 
 from subprocessors.selectors import terms_unseen_for
 
@@ -25,6 +27,15 @@ def diff_value(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get(translation.get_language()) or value.get("en", ""))
     return str(value)
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """An ISO date from a frozen entry, shown in the reader's date format."""
+    try:
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        return value
 
 
 @register.inclusion_tag("subprocessors/minkonto/_terms_notice_box.html", takes_context=True)

@@ -1,4 +1,5 @@
 import importlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -101,3 +102,12 @@ def subscribe(account: Account, plan: Plan, *, seats: int = 2, cycle: str = "mon
         )
     account.refresh_from_db()
     return subscription
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """Messages in English unless a test asks otherwise (a request may leave another active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,166 @@
+"""Staff admin of plans, prices (BIL-4), subscriptions, charges, dunning settings (BIL-12)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from billing.subscriptions import services
+from billing.subscriptions.models import (
+    BillingSettings,
+    Charge,
+    ChargeAttempt,
+    Plan,
+    PlanPrice,
+    PriceNotice,
+    Subscription,
+)
+from config.clock import now
+
+
+class EvidenceAdmin(admin.ModelAdmin):
+    """Readable, never edited or deleted in the admin: money moved because of these rows."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PlanPriceInline(admin.TabularInline):
+    model = PlanPrice
+    extra = 0
+    can_delete = False
+    fields = ["effective_from", "monthly_per_agent", "annual_per_agent", "currency", "notice_sent_at", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank", "seat_limit", "is_public"]
+    inlines = [PlanPriceInline]
+
+
+class PlanPriceForm(forms.ModelForm):
+    class Meta:
+        model = PlanPrice
+        fields = ["plan", "monthly_per_agent", "annual_per_agent", "effective_from"]
+
+    def clean_effective_from(self) -> Any:
+        value = self.cleaned_data["effective_from"]
+        if value < now() + services.NOTICE_PERIOD:
+            raise ValidationError(_("A price change takes effect at the earliest 30 days after the notice e-mail."))
+        return value
+
+
+@admin.register(PlanPrice)
+class PlanPriceAdmin(admin.ModelAdmin):
+    """A new price is scheduled through the service: the notice e-mails go out now (BIL-4)."""
+
+    form = PlanPriceForm
+    list_display = ["plan", "monthly_per_agent", "annual_per_agent", "currency", "effective_from", "notice_sent_at"]
+    list_filter = ["plan"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: PlanPrice, form: Any, change: bool) -> None:
+        price = services.plan_price_schedule(
+            plan=obj.plan,
+            monthly_per_agent=obj.monthly_per_agent,
+            annual_per_agent=obj.annual_per_agent,
+            effective_from=obj.effective_from,
+            actor=request.user.email,
+        )
+        obj.pk = price.pk
+
+
+@admin.register(PriceNotice)
+class PriceNoticeAdmin(EvidenceAdmin):
+    list_display = ["price", "account", "recipient", "sent_at", "mail"]
+    list_filter = ["price__plan"]
+    search_fields = ["account__name", "recipient"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(EvidenceAdmin):
+    list_display = ["account", "plan", "seats", "cycle", "status", "period_end", "pending_plan", "pending_seats"]
+    list_filter = ["status", "cycle", "plan"]
+    search_fields = ["account__name", "account__slug"]
+    list_select_related = ["account", "plan", "pending_plan"]
+
+
+class ChargeAttemptInline(admin.TabularInline):
+    model = ChargeAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "succeeded", "code", "gateway_ref"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Charge)
+class ChargeAdmin(EvidenceAdmin):
+    list_display = [
+        "created_at",
+        "account",
+        "kind",
+        "amount",
+        "currency",
+        "status",
+        "attempts",
+        "next_retry_at",
+        "invoice_number",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["account__name", "invoice_number", "gateway_ref"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account"]
+    inlines = [ChargeAttemptInline]
+
+
+class BillingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = BillingSettings
+        fields = [
+            "retry_days",
+            "prepaid_cancellation_fee_percent",
+            "shared_login_surcharge",
+            "enterprise_end_users",
+            "enterprise_tickets_per_agent",
+        ]
+
+    def clean_retry_days(self) -> str:
+        value = self.cleaned_data["retry_days"]
+        try:
+            days = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError(_("Give whole days separated by commas, e.g. 1,3,5,7,9,11,14.")) from None
+        if not days or any(day < 1 or day > 60 for day in days):
+            raise ValidationError(_("Each retry must fall between 1 and 60 days after the failed renewal."))
+        return ",".join(str(day) for day in sorted(set(days)))
+
+
+@admin.register(BillingSettings)
+class BillingSettingsAdmin(admin.ModelAdmin):
+    form = BillingSettingsForm
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not BillingSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

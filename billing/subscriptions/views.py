@@ -1,0 +1,223 @@
+"""Min konto: plan and seats, the change preview, the payment method, billing history. Only the
+Owner manages billing (ACC-9); others see the page read-only."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.users.models import Role
+from billing.subscriptions import selectors, services
+from billing.subscriptions.forms import CardForm, ConfirmChangeForm, PayPalForm, PlanChoiceForm
+from billing.subscriptions.models import ChargeStatus
+from config.clock import now
+
+
+def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.OWNER:
+            raise PermissionDenied(_("Only the Owner manages billing."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _has_billing_profile(account: Any) -> bool:
+    from billing.models import BillingProfile
+
+    return BillingProfile.objects.filter(account=account).exists()
+
+
+@login_required
+def minkonto(request: HttpRequest) -> HttpResponse:
+    account = request.tenant
+    subscription = selectors.subscription_of(account)
+    next_terms = selectors.next_period_terms(subscription) if subscription else None
+    next_amounts = (
+        services.amounts_for(
+            account=account,
+            net=next_terms.price,
+            currency=services.currency_of(subscription.plan, subscription.period_end),
+            at=subscription.period_end,
+        )
+        if subscription
+        else None
+    )
+    initial = (
+        {"plan": subscription.plan.code, "seats": subscription.seats, "cycle": subscription.cycle}
+        if subscription
+        else {"plan": "team", "seats": 2, "cycle": "monthly"}
+    )
+    return render(
+        request,
+        "subscriptions/minkonto.html",
+        {
+            "account": account,
+            "subscription": subscription,
+            "next_amounts": next_amounts,
+            "method": selectors.payment_method_current(account),
+            "charges": selectors.charges_of(account)[:24],
+            "overdue": selectors.overdue_charges(account),
+            "form": PlanChoiceForm(initial=initial),
+            "plans": [
+                (
+                    plan,
+                    selectors.price_at(plan=plan, at=now()),
+                    [selectors.FEATURE_LABELS.get(f, f) for f in plan.features],
+                )
+                for plan in selectors.plans_offered()
+            ],
+            "is_owner": request.user.role == Role.OWNER,
+            "has_billing_profile": _has_billing_profile(account),
+        },
+    )
+
+
+@login_required
+@owner_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """GET: the exact consequence of a change now — the amount, the timestamp, what is lost."""
+    account = request.tenant
+    subscription = selectors.subscription_of(account)
+    if subscription is None:
+        return redirect("subscriptions:minkonto")
+    form = PlanChoiceForm(request.GET)
+    if not form.is_valid():
+        return render(request, "subscriptions/preview.html", {"form": form, "subscription": subscription}, status=400)
+    plan, seats, cycle = form.cleaned_data["plan"], form.cleaned_data["seats"], form.cleaned_data["cycle"]
+    try:
+        change = services.change_preview(subscription=subscription, plan=plan, seats=seats, cycle=cycle)
+    except services.SubscriptionError as error:
+        messages.error(request, error.message)
+        return redirect("subscriptions:minkonto")
+    confirm = ConfirmChangeForm(
+        initial={
+            "plan": plan.code,
+            "seats": seats,
+            "cycle": cycle,
+            "quote_at": change.at.isoformat(),
+            "expected_amount": change.amounts.gross,
+        }
+    )
+    return render(
+        request,
+        "subscriptions/preview.html",
+        {"subscription": subscription, "change": change, "target_plan": plan, "confirm": confirm, "form": form},
+    )
+
+
+@require_POST
+@login_required
+@owner_required
+def change(request: HttpRequest) -> HttpResponse:
+    account = request.tenant
+    subscription = selectors.subscription_of(account)
+    form = ConfirmChangeForm(request.POST)
+    if subscription is None or not form.is_valid():
+        messages.error(request, _("The change could not be read. Please start again."))
+        return redirect("subscriptions:minkonto")
+    data = form.cleaned_data
+    again = (
+        reverse("subscriptions:preview")
+        + "?"
+        + urlencode({"plan": data["plan"].code, "seats": data["seats"], "cycle": data["cycle"]})
+    )
+    try:
+        outcome = services.change_apply(
+            subscription=subscription,
+            plan=data["plan"],
+            seats=data["seats"],
+            cycle=data["cycle"],
+            quote_at=data["quote_at"],
+            expected_amount=data["expected_amount"],
+            actor=request.user.email,
+        )
+    except services.StalePreview as stale:
+        messages.error(request, stale.message)
+        return redirect(again)  # re-shown with today's figures
+    except services.SubscriptionError as error:
+        messages.error(request, error.message)
+        return redirect("subscriptions:minkonto")
+    if outcome.ok:
+        messages.success(request, outcome.message)
+        return redirect("subscriptions:minkonto")
+    messages.error(request, outcome.message)
+    return redirect(again)
+
+
+@require_POST
+@login_required
+@owner_required
+def start(request: HttpRequest) -> HttpResponse:
+    """ACC-4: the paid plan starts now and is billed at once."""
+    form = PlanChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a plan, a number of agents and a billing cycle."))
+        return redirect("subscriptions:minkonto")
+    try:
+        services.subscription_start(
+            account=request.tenant,
+            plan=form.cleaned_data["plan"],
+            seats=form.cleaned_data["seats"],
+            cycle=form.cleaned_data["cycle"],
+            actor=request.user.email,
+        )
+    except services.SubscriptionError as error:
+        messages.error(request, error.message)
+        return redirect("subscriptions:minkonto")
+    messages.success(request, _("Your paid plan has started. The receipt is on its way to your inbox."))
+    return redirect("subscriptions:minkonto")
+
+
+@sensitive_post_parameters("number", "cvc")
+@login_required
+@owner_required
+def payment_method(request: HttpRequest) -> HttpResponse:
+    """BIL-7: replace the card (or give a PayPal agreement). Anything overdue is paid at once."""
+    account = request.tenant
+    card_form, paypal_form = CardForm(prefix="card"), PayPalForm(prefix="paypal")
+    if request.method == "POST":
+        try:
+            if "paypal-email" in request.POST:
+                paypal_form = PayPalForm(request.POST, prefix="paypal")
+                if paypal_form.is_valid():
+                    services.payment_method_add_paypal(
+                        account=account, email=paypal_form.cleaned_data["email"], actor=request.user.email
+                    )
+                    return _after_new_method(request)
+            else:
+                card_form = CardForm(request.POST, prefix="card")
+                if card_form.is_valid():
+                    services.payment_method_add_card(
+                        account=account, actor=request.user.email, **card_form.cleaned_data
+                    )
+                    return _after_new_method(request)
+        except services.PaymentDeclined as declined:
+            messages.error(request, declined.message)
+            card_form = CardForm(prefix="card")  # never echo a card number back
+    return render(
+        request,
+        "subscriptions/payment_method.html",
+        {"method": selectors.payment_method_current(account), "card_form": card_form, "paypal_form": paypal_form},
+    )
+
+
+def _after_new_method(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("The payment method was saved."))
+    for charge in services.overdue_pay(account=request.tenant, actor=request.user.email):
+        if charge.status == ChargeStatus.PAID:
+            messages.success(request, _("The overdue amount was paid. Thank you."))
+        else:
+            messages.error(request, services.decline_message(charge.failure_code))
+    return redirect("subscriptions:minkonto")
