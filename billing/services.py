@@ -83,12 +83,16 @@ def _audit(*, account: Account, actor: str, action: str, document: Document | No
     audit(account=account, actor=actor or SYSTEM, action=action, data=json.loads(json.dumps(data, default=str)))
 
 
-def _transition(document: Document, to: str) -> None:
+def _transition_check(document: Document, to: str) -> None:
     if to not in TRANSITIONS.get(document.status, set()):
         raise IllegalTransition(
             _("A document that is “%(before)s” cannot become “%(after)s”.")
             % {"before": DocumentStatus(document.status).label, "after": DocumentStatus(to).label}
         )
+
+
+def _transition(document: Document, to: str) -> None:
+    _transition_check(document, to)
     document.status = to
 
 
@@ -259,36 +263,154 @@ def invoice_preview(
     return Preview(decision, lines_compute(lines=lines, rate=decision.rate, currency=currency))
 
 
-def _number_allocate(kind: str) -> int:
-    """The next number of a series. The UPDATE locks the series row until the issuing
-    transaction ends: concurrent issuers queue here, and a rollback gives the number back."""
+# Takes the next number of the document's series and issues the draft in one statement. The
+# counter row stays locked until the issuing transaction ends: concurrent issuers queue on it,
+# and a rollback gives the number back. Nothing but the commit follows it, so the lock is short.
+_NUMBER_AND_ISSUE = """
+WITH next AS (
+    UPDATE billing_documentcounter SET last_number = last_number + 1 WHERE kind = %(kind)s
+    RETURNING last_number
+)
+UPDATE billing_document
+   SET sequence = next.last_number,
+       number = %(prefix)s || '-' || lpad(next.last_number::text, 6, '0'),
+       status = %(issued)s
+  FROM next
+ WHERE billing_document.id = %(id)s AND billing_document.status = %(draft)s
+RETURNING billing_document.sequence, billing_document.number
+"""
+
+
+def _number_and_issue(document: Document) -> tuple[int, str]:
+    params = {
+        "kind": document.kind,
+        "prefix": NUMBER_PREFIX[document.kind],
+        "issued": DocumentStatus.ISSUED,
+        "draft": DocumentStatus.DRAFT,
+        "id": document.pk,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO billing_documentcounter (kind, last_number) VALUES (%s, 0) ON CONFLICT (kind) DO NOTHING",
-            [kind],
-        )
-        cursor.execute(
-            "UPDATE billing_documentcounter SET last_number = last_number + 1 WHERE kind = %s RETURNING last_number",
-            [kind],
-        )
-        return cursor.fetchone()[0]
-
-
-def _lines_write(document: Document, lines: Iterable[LineInput]) -> None:
-    DocumentLine.objects.bulk_create(
-        [
-            DocumentLine(
-                document=document,
-                position=position,
-                description=line.description,
-                quantity=Decimal(line.quantity),
-                unit_price=Decimal(line.unit_price),
-                net_amount=Decimal("0.00"),
-                vat_rate=Decimal("0.00"),
-                vat_amount=Decimal("0.00"),
+        cursor.execute(_NUMBER_AND_ISSUE, params)
+        row = cursor.fetchone()
+        if row is None:  # the series' first number: create its row (racing creators are fine)
+            cursor.execute(
+                "INSERT INTO billing_documentcounter (kind, last_number) VALUES (%s, 0) ON CONFLICT (kind) DO NOTHING",
+                [document.kind],
             )
-            for position, line in enumerate(lines, start=1)
-        ]
+            cursor.execute(_NUMBER_AND_ISSUE, params)
+            row = cursor.fetchone()
+    return row[0], row[1]
+
+
+def _line_objects(lines: Iterable[LineInput]) -> list[DocumentLine]:
+    return [
+        DocumentLine(
+            position=position,
+            description=line.description,
+            quantity=Decimal(line.quantity),
+            unit_price=Decimal(line.unit_price),
+            net_amount=Decimal("0.00"),
+            vat_rate=Decimal("0.00"),
+            vat_amount=Decimal("0.00"),
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+
+
+def _unbilled_deliveries(account: Account, currency: str) -> list[CustomDelivery]:
+    return list(
+        CustomDelivery.objects.select_for_update().filter(account=account, currency=currency, invoice__isnull=True)
+    )
+
+
+def _finalise(document: Document, lines: list[DocumentLine], *, moment: datetime, decision: TaxDecision | None) -> None:
+    """Fill in what issuing fixes, in memory: the tax decision, line amounts, totals and the
+    seller's and buyer's snapshots."""
+    profile = _profile_of(document.account)
+    if decision is None:
+        decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=moment)
+    totals = lines_compute(
+        lines=[LineInput(line.description, line.quantity, line.unit_price) for line in lines],
+        rate=decision.rate,
+        currency=document.currency,
+    )
+    for line, amounts in zip(lines, totals.lines, strict=True):
+        line.net_amount, line.vat_amount, line.vat_rate = amounts.net, amounts.vat, decision.rate
+    with translation.override(document.language):
+        document.tax_note = decision.note
+    document.seller = _seller_snapshot(seller_current(at=moment))
+    document.buyer = _buyer_snapshot(profile)
+    document.tax_treatment, document.tax_country, document.vat_rate = (
+        decision.treatment,
+        decision.country,
+        decision.rate,
+    )
+    document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
+    document.issued_at = moment
+    if document.kind == DocumentKind.INVOICE:
+        document.due_date = timezone.localdate(moment) + timedelta(days=PAYMENT_TERM_DAYS)
+    # The account and credited invoice are instances already; the database checks the
+    # constraints (and the number's, which is taken last).
+    document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)
+
+
+def _number_last(document: Document, *, actor: str, notify: bool, render_pdf: bool) -> Document:
+    """Audit the issue, then take the number — the last statement before commit, so the series
+    stays locked for as short a time as possible — then schedule the PDF and the e-mail."""
+    _audit(
+        account=document.account,
+        actor=actor,
+        action=f"{document.kind}_issued",
+        document=document,
+        gross=str(document.gross_total),
+        currency=document.currency,
+    )
+    document.sequence, document.number = _number_and_issue(document)
+    document.status = DocumentStatus.ISSUED
+    if render_pdf:
+        from billing.tasks import render_document_pdf
+
+        transaction.on_commit(lambda: render_document_pdf.delay(document.pk))
+    if notify:
+        _notify_issued(document)
+    return document
+
+
+def _create_issued(
+    document: Document,
+    lines: Sequence[LineInput],
+    *,
+    moment: datetime,
+    decision: TaxDecision | None,
+    actor: str,
+    notify: bool,
+    render_pdf: bool,
+    deliveries: Sequence[CustomDelivery] = (),
+) -> Document:
+    """Write a new document already finalised (as a draft row), its lines, then number it: the
+    fast path of `invoice_issue` and `credit_note_issue`, a handful of statements."""
+    objects = _line_objects(lines)
+    if not objects:
+        raise BillingError(_("An invoice needs at least one line."))
+    _finalise(document, objects, moment=moment, decision=decision)
+    document.save()
+    for line in objects:
+        line.document = document
+    DocumentLine.objects.bulk_create(objects)
+    if deliveries:
+        CustomDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(invoice=document)
+    return _number_last(document, actor=actor, notify=notify, render_pdf=render_pdf)
+
+
+def _new_invoice(account: Account, currency: str, period_start: date | None, period_end: date | None) -> Invoice:
+    return Invoice(
+        kind=DocumentKind.INVOICE,
+        account=account,
+        currency=currency,
+        language=account.language,
+        period_start=period_start,
+        period_end=period_end,
+        created_at=now(),
     )
 
 
@@ -305,27 +427,17 @@ def invoice_draft_create(
 ) -> Invoice:
     """A draft invoice: no number, no snapshot, still editable. BIL-13: unbilled custom
     deliveries of the account in that currency become one-off lines of it."""
-    lines = list(lines)
-    deliveries: list[CustomDelivery] = []
-    if include_custom_deliveries:
-        deliveries = list(
-            CustomDelivery.objects.select_for_update().filter(account=account, currency=currency, invoice__isnull=True)
-        )
-        lines += [LineInput(delivery.description, Decimal("1"), delivery.price) for delivery in deliveries]
+    deliveries = _unbilled_deliveries(account, currency) if include_custom_deliveries else []
+    lines = [*lines, *(LineInput(d.description, Decimal("1"), d.price) for d in deliveries)]
     if not lines:
         raise BillingError(_("An invoice needs at least one line."))
-    invoice = Invoice(
-        kind=DocumentKind.INVOICE,
-        account=account,
-        currency=currency,
-        language=account.language,
-        period_start=period_start,
-        period_end=period_end,
-        created_at=now(),
-    )
-    invoice.full_clean()
+    invoice = _new_invoice(account, currency, period_start, period_end)
+    invoice.full_clean(exclude=["account"], validate_constraints=False)
     invoice.save()
-    _lines_write(invoice, lines)
+    objects = _line_objects(lines)
+    for line in objects:
+        line.document = invoice
+    DocumentLine.objects.bulk_create(objects)
     if deliveries:
         CustomDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(invoice=invoice)
     _audit(account=account, actor=actor, action="invoice_drafted", document=invoice)
@@ -344,52 +456,15 @@ def document_issue(
 ) -> Document:
     """Issue a draft: tax decision, snapshots, amounts, then the number — all in this
     transaction, so a failure anywhere burns no number. Afterwards (on commit) the PDF is
-    rendered by a task and the buyer is e-mailed."""
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    _transition(locked, DocumentStatus.ISSUED)
-    moment = issued_at or now()
-    profile = _profile_of(locked.account)
-    if decision is None:
-        decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=moment)
+    rendered by a task and the buyer is e-mailed. `decision` overrides the tax decision (a
+    credit note mirrors its invoice; a charge keeps the decision it was priced with)."""
+    locked = Document.objects.select_for_update(of=("self",)).select_related("account").get(pk=document.pk)
+    _transition_check(locked, DocumentStatus.ISSUED)
     lines = list(locked.lines.order_by("position"))
-    totals = lines_compute(
-        lines=[LineInput(line.description, line.quantity, line.unit_price) for line in lines],
-        rate=decision.rate,
-        currency=locked.currency,
-    )
-    for line, amounts in zip(lines, totals.lines, strict=True):
-        line.net_amount, line.vat_amount, line.vat_rate = amounts.net, amounts.vat, decision.rate
+    _finalise(locked, lines, moment=issued_at or now(), decision=decision)
     DocumentLine.objects.bulk_update(lines, ["net_amount", "vat_amount", "vat_rate"])
-    with translation.override(locked.language):
-        locked.tax_note = decision.note
-    locked.seller = _seller_snapshot(seller_current(at=moment))
-    locked.buyer = _buyer_snapshot(profile)
-    locked.tax_treatment, locked.tax_country, locked.vat_rate = decision.treatment, decision.country, decision.rate
-    locked.net_total, locked.vat_total, locked.gross_total = totals.net, totals.vat, totals.gross
-    locked.issued_at = moment
-    if locked.kind == DocumentKind.INVOICE:
-        locked.due_date = timezone.localdate(moment) + timedelta(days=PAYMENT_TERM_DAYS)
-    # The number last: the series row stays locked for as short a time as possible.
-    locked.sequence = _number_allocate(locked.kind)
-    locked.number = f"{NUMBER_PREFIX[locked.kind]}-{locked.sequence:06d}"
-    locked.full_clean()
-    locked.save()
-    _audit(
-        account=locked.account,
-        actor=actor,
-        action=f"{locked.kind}_issued",
-        document=locked,
-        number=locked.number,
-        gross=str(locked.gross_total),
-        currency=locked.currency,
-    )
-    if render_pdf:
-        from billing.tasks import render_document_pdf
-
-        transaction.on_commit(lambda: render_document_pdf.delay(locked.pk))
-    if notify:
-        _notify_issued(locked)
-    return locked
+    locked.save()  # still a draft row: the trigger allows it
+    return _number_last(locked, actor=actor, notify=notify, render_pdf=render_pdf)
 
 
 def _notify_issued(document: Document) -> None:
@@ -421,19 +496,24 @@ def invoice_issue(
     actor: str = SYSTEM,
     notify: bool = True,
     render_pdf: bool = True,
+    decision: TaxDecision | None = None,
 ) -> Invoice:
-    """Draft and issue an invoice in one transaction (the subscription engine's entry point)."""
-    draft = invoice_draft_create(
-        account=account,
-        lines=lines,
-        currency=currency,
-        period_start=period_start,
-        period_end=period_end,
-        include_custom_deliveries=include_custom_deliveries,
+    """Issue an invoice in one transaction (what `invoice_draft_create` + `document_issue` do,
+    in fewer statements). BIL-13: unbilled custom deliveries become one-off lines."""
+    deliveries = _unbilled_deliveries(account, currency) if include_custom_deliveries else []
+    lines = [*lines, *(LineInput(d.description, Decimal("1"), d.price) for d in deliveries)]
+    invoice = _new_invoice(account, currency, period_start, period_end)
+    _create_issued(
+        invoice,
+        lines,
+        moment=issued_at or now(),
+        decision=decision,
         actor=actor,
+        notify=notify,
+        render_pdf=render_pdf,
+        deliveries=deliveries,
     )
-    issued = document_issue(document=draft, issued_at=issued_at, actor=actor, notify=notify, render_pdf=render_pdf)
-    return Invoice.objects.get(pk=issued.pk)
+    return invoice
 
 
 def invoice_remaining(invoice: Document) -> Decimal:
@@ -459,7 +539,7 @@ def credit_note_issue(
     """Credit (part of) an issued invoice: the only way to correct one (BIL-11). With neither
     `lines` nor `amount`, the whole remaining invoice is credited. The credit note keeps the
     invoice's tax decision; its amounts are negative. More than what remains is refused."""
-    locked = Document.objects.select_for_update().get(pk=invoice.pk)
+    locked = Document.objects.select_for_update(of=("self",)).select_related("account").get(pk=invoice.pk)
     if locked.kind != DocumentKind.INVOICE or locked.status not in (DocumentStatus.ISSUED, DocumentStatus.PAID):
         raise BillingError(_("Only an issued invoice can be credited."))
     if not reason.strip():
@@ -501,19 +581,22 @@ def credit_note_issue(
         reason=reason,
         created_at=now(),
     )
-    note.full_clean()
-    note.save()
-    _lines_write(note, credit_lines)
     # The invoice's own decision, never a new one: the correction mirrors what was charged.
     decision = TaxDecision(locked.tax_treatment, locked.tax_country, locked.vat_rate)
-    document_issue(
-        document=note, issued_at=issued_at, actor=actor, notify=notify, render_pdf=render_pdf, decision=decision
+    _create_issued(
+        note,
+        credit_lines,
+        moment=issued_at or now(),
+        decision=decision,
+        actor=actor,
+        notify=notify,
+        render_pdf=render_pdf,
     )
     if requested == remaining:
         _transition(locked, DocumentStatus.VOID)
         locked.save(update_fields=["status"])
         _audit(account=locked.account, actor=actor, action="invoice_voided", document=locked, reason=reason)
-    return CreditNote.objects.get(pk=note.pk)
+    return note
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import transaction
 
 from billing.models import Document, DocumentStatus, Invoice
 from billing.services import (
@@ -46,7 +47,13 @@ def test_bil11_numbers_are_consecutive_per_series(account_a, account_b, make_pro
 def test_bil11_a_failed_issue_burns_no_number(account_a, make_profile):
     make_profile(account_a, country="DK")
     before = issue(account_a)
-    # the failure comes after the number was taken, inside the issuing transaction
+    # the failure comes after the number was taken, before the issuing transaction commits
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            taken = issue(account_a)
+            assert taken.sequence == before.sequence + 1
+            raise RuntimeError("the connection dropped before commit")
+    # and a failure before the number (the audit write) leaves nothing behind either
     with mock.patch("billing.services._audit", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             issue(account_a)
