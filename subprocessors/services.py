@@ -178,6 +178,15 @@ def owner_opt_out(*, token: str) -> Account | None:
     return account
 
 
+@transaction.atomic
+def owner_notices_set(*, account: Account, subscribed: bool) -> None:
+    """The Owner's own switch in Min konto: subscribed by default, the opt-out row records otherwise."""
+    if subscribed:
+        OwnerOptOut.objects.filter(account=account).delete()
+    else:
+        OwnerOptOut.objects.get_or_create(account=account, defaults={"created_at": now()})
+
+
 def public_url(path: str) -> str:
     from django.conf import settings
 

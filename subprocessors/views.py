@@ -20,7 +20,7 @@ from accounts.users.models import Role
 from subprocessors import selectors, services
 from subprocessors.access import support_access_allowed, support_access_set
 from subprocessors.forms import ObjectionForm, SubscribeForm
-from subprocessors.models import DpaRequest, Objection, PolicyKind, RegistryVersion, ServedRegion
+from subprocessors.models import DpaRequest, Objection, OwnerOptOut, PolicyKind, RegistryVersion, ServedRegion
 from subprocessors.schema import REGISTRY_SCHEMA
 
 PAGE_CACHE_SECONDS = 24 * 3600  # invalidated on publish; the timeout only bounds stale memory
@@ -281,6 +281,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "objection_form": ObjectionForm(),
             "dpa": DpaRequest.objects.filter(account=account).order_by("-requested_at").first(),
             "access_granted": support_access_allowed(account),
+            "owner_notices": not OwnerOptOut.objects.filter(account=account).exists(),
             "is_owner": _is_owner(request),
             "can_manage_access": _can_manage_access(request),
         },
@@ -331,6 +332,21 @@ def minkonto_support_access(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Support may now access your account's data."))
     else:
         messages.success(request, _("Support access to your account's data is revoked."))
+    return redirect("subprocessors:minkonto")
+
+
+@login_required
+@require_POST
+def minkonto_owner_notices(request: HttpRequest) -> HttpResponse:
+    if not _is_owner(request):
+        messages.error(request, _("Only the account's Owner can change this."))
+        return redirect("subprocessors:minkonto")
+    subscribed = request.POST.get("subscribed") == "1"
+    services.owner_notices_set(account=request.tenant, subscribed=subscribed)
+    if subscribed:
+        messages.success(request, _("You will receive notices of new sub-processors."))
+    else:
+        messages.success(request, _("You will no longer receive notices of new sub-processors."))
     return redirect("subprocessors:minkonto")
 
 

@@ -56,3 +56,51 @@ def test_sub1_demo_loader_is_idempotent(accounts_ready):
     assert first.published_at.date().isoformat() == "2019-10-28"
     regions = {entry["region"] for entry in first.entries}
     assert {"EU", "UK", "US", "APAC"} <= regions
+
+
+def test_acc14_staff_publish_policy_drafts_and_every_admin_page_opens(public_client, staff_user, account_a):
+    from subprocessors.services import objection_raise
+    from subprocessors.tests.conftest import later
+
+    call_command("load_registry_demo", stdout=open("/dev/null", "w"))
+    entry_make("late", start=later(40))
+    registry_publish(actor="staff@example.test")
+    from subprocessors.models import Notice
+
+    objection_raise(account=account_a, notice_id=Notice.objects.get(key="late").pk, actor="owner@alfa.dk", reason="No")
+    dpa_request(account=account_a, actor="owner@alfa.dk")
+    subscriber_subscribe(email="dpo@example.test", language="da")
+    draft = PolicyVersion.objects.create(
+        kind="terms",
+        title_en="T",
+        title_da="T",
+        title_nb="T",
+        body_en="b",
+        body_da="b",
+        body_nb="b",
+        effective_date="2026-12-01",
+    )
+    public_client.force_login(staff_user)
+    public_client.post("/admin/subprocessors/policyversion/", {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.number == 3 and draft.published_at is not None
+    for model in (
+        "subprocessor",
+        "registryversion",
+        "subscriber",
+        "objection",
+        "dparequest",
+        "policyversion",
+        "supportaccessaudit",
+        "supportaccessconsent",
+    ):
+        assert public_client.get(f"/admin/subprocessors/{model}/").status_code == 200, model
+    from subprocessors.models import DpaRequest, Objection
+
+    for model, pk in (
+        ("policyversion", draft.pk),
+        ("dparequest", DpaRequest.objects.get().pk),
+        ("objection", Objection.objects.get().pk),
+        ("subprocessor", SubProcessor.objects.first().pk),
+    ):
+        assert public_client.get(f"/admin/subprocessors/{model}/{pk}/change/").status_code == 200, model

@@ -121,3 +121,18 @@ def test_sub5_an_agent_cannot_change_support_access(client_a, account_a, registr
         User.objects.create_user("agent@alfa.dk", PASSWORD, full_name="Agnete Agent", role=Role.AGENT)
     login(client_a, "agent@alfa.dk").post("/min-konto/subprocessors/support-access/", {"granted": "1"})
     assert not support_access_allowed(account_a)
+
+
+def test_sub4_owner_is_subscribed_by_default_and_can_stop_and_resume_notices(client_a, account_a, registry):
+    from subprocessors.models import OwnerOptOut
+    from subprocessors.services import notice_recipients
+
+    notice = Notice.objects.get(key="newco-eu")
+    assert "owner@alfa.dk" in {r["email"] for r in notice_recipients(notice)}
+    client = login(client_a, "owner@alfa.dk")
+    assert "Som ejer får du en e-mail" in client.get("/min-konto/subprocessors/").content.decode()
+    client.post("/min-konto/subprocessors/notices/", {"subscribed": "0"})
+    assert OwnerOptOut.objects.filter(account=account_a).exists()
+    assert "owner@alfa.dk" not in {r["email"] for r in notice_recipients(notice)}
+    client.post("/min-konto/subprocessors/notices/", {"subscribed": "1"})
+    assert "owner@alfa.dk" in {r["email"] for r in notice_recipients(notice)}
