@@ -177,8 +177,9 @@ class AccountAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        # The public and template schemas are infrastructure, not customers.
-        return super().get_queryset(request).customers()
+        # The public and template schemas are infrastructure, not customers. Accounts whose data
+        # was deleted stay listed (with their audit log): they are evidence.
+        return Account.all_objects.customers()
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False  # closing goes through the lifecycle; the row is kept for invoices and GDPR
@@ -247,7 +248,7 @@ class AccountAdmin(admin.ModelAdmin):
     def support_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """ACC-15: what support sees inside the account, only right after an allowed, audited
         entry by this staff member (within the hour)."""
-        account = Account.objects.customers().get(pk=pk)
+        account = Account.all_objects.customers().get(pk=pk)
         entry = (
             SupportEntry.objects.filter(account=account, staff=request.user.email, allowed=True)
             .filter(at__gte=now() - timezone.timedelta(hours=1))

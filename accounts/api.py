@@ -82,7 +82,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AccountSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Account.objects.customers().prefetch_related("domains").order_by("id")
+        return Account.all_objects.customers().prefetch_related("domains").order_by("id")
 
     def _act(self, request: Request, name: str) -> Response:
         payload = ReasonSerializer(data=request.data)

@@ -13,7 +13,7 @@ invoices, GDPR records and this audit log reference it.
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_exists, tenant_context
@@ -52,7 +52,7 @@ def local_add(moment: datetime, delta: timedelta) -> datetime:
 def save_fields(account: Account, **fields: Any) -> None:
     """Write account fields with an UPDATE. Never `account.save()` on an existing account:
     django-tenants re-creates a missing schema on save, which would resurrect a deleted account."""
-    Account.objects.filter(pk=account.pk).update(**fields)
+    Account.all_objects.filter(pk=account.pk).update(**fields)
     for field, value in fields.items():
         setattr(account, field, value)
 
@@ -98,7 +98,7 @@ def audit(
 def transition(*, account: Account, to: str, actor: str, reason: str, **changes: Any) -> Account:
     """Move `account` to status `to`, or raise IllegalTransition. Locks the row so two workers
     cannot both move it."""
-    locked = Account.objects.select_for_update().get(pk=account.pk)
+    locked = Account.all_objects.select_for_update().get(pk=account.pk)
     before = locked.status
     if to not in TRANSITIONS.get(before, set()):
         raise IllegalTransition(
@@ -216,11 +216,12 @@ def account_purge(*, account: Account, actor: str, reason: str) -> Account:
     """Drop the account's schema (its team, sessions, login records: not recoverable) and keep the
     public row and everything in the public schema (invoices, GDPR records, this audit log).
     Idempotent. DROP SCHEMA is transactional in PostgreSQL: a rollback keeps the data."""
-    locked = Account.objects.select_for_update().get(pk=account.pk)
+    locked = Account.all_objects.select_for_update().get(pk=account.pk)
     if locked.status not in {S.CLOSED, S.CANCELLED}:
         raise IllegalTransition(_("Only a closed or cancelled account can have its data deleted."))
     if locked.deleted_at is not None:
         return locked
+    connection.set_schema_to_public()  # django-tenants drops a schema only from public
     locked._drop_schema(force_drop=True)
     save_fields(locked, deleted_at=now())
     audit(account=locked, actor=actor, action="data_deleted", reason=reason, before=locked.status, after=locked.status)

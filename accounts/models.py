@@ -40,6 +40,16 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(kind=AccountKind.CUSTOMER)
 
 
+class AccountManager(models.Manager.from_queryset(AccountQuerySet)):  # type: ignore[misc]
+    """The default manager skips accounts whose schema has been dropped (ACC-7/10/11), so
+    `migrate_schemas`, jobs and every fan-out over accounts never touch a missing schema.
+    `Account.all_objects` (also the base manager, so invoices and GDPR records still reach their
+    account) includes them."""
+
+    def get_queryset(self) -> AccountQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Account(TenantMixin):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("sub-domain"), max_length=63, unique=True)
@@ -73,12 +83,14 @@ class Account(TenantMixin):
     auto_create_schema = True
     auto_drop_schema = True
 
-    objects = AccountQuerySet.as_manager()
+    objects = AccountManager()
+    all_objects = AccountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["name"]
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return self.name

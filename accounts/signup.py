@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,7 @@ def slug_for(company: str) -> str:
 
 
 def slug_taken(slug: str) -> bool:
-    return slug in RESERVED_SLUGS or Account.objects.filter(slug=slug).exists()
+    return slug in RESERVED_SLUGS or Account.all_objects.filter(slug=slug).exists()
 
 
 def slug_suggestion(slug: str) -> str:
@@ -117,7 +118,7 @@ def _redeem(code_text: str) -> LifetimeCode:
         raise SignupError(
             "code",
             _("Codes from this offer could be redeemed until %(deadline)s. The offer has closed.")
-            % {"deadline": code.batch.redeem_by.strftime("%Y-%m-%d %H:%M")},
+            % {"deadline": timezone.localtime(code.batch.redeem_by).strftime("%Y-%m-%d %H:%M")},
         )
     return code
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Account, AccountEvent, AccountStatus
+from accounts.models import Account, AccountEvent, AccountStatus, FreeMailDomain
 from accounts.services import account_create
 
 
@@ -35,7 +35,7 @@ def run_jobs(*names: str, at: datetime | str, dry_run: bool = False) -> str:
 
 
 def reload(account: Account) -> Account:
-    return Account.objects.get(pk=account.pk)
+    return Account.all_objects.get(pk=account.pk)
 
 
 def actions(account: Account) -> list[str]:
@@ -44,3 +44,10 @@ def actions(account: Account) -> list[str]:
 
 def client_for(account: Account) -> Client:
     return Client(HTTP_HOST=f"{account.slug}.localhost")
+
+
+def ensure_free_mail(*domains: str) -> None:
+    """The seeded free-mail list does not survive a transactional test's flush; put back what a
+    test relies on."""
+    for domain in domains or ("gmail.com",):
+        FreeMailDomain.objects.get_or_create(domain=domain)

@@ -20,7 +20,7 @@ from accounts.lifecycle import (
     transition,
 )
 from accounts.models import AccountEvent, AccountStatus, MailLog
-from tests.acc_helpers import actions, client_for, make_account, reload, run_jobs
+from tests.acc_helpers import actions, client_for, ensure_free_mail, make_account, reload, run_jobs
 
 CPH = ZoneInfo("Europe/Copenhagen")
 S = AccountStatus
@@ -202,6 +202,7 @@ def test_acc_full_life_freemail_signup_suspended_reactivated_suspended_closed(ac
     from accounts.signup import account_signup
 
     day = lambda n: T0 + timedelta(days=n)  # noqa: E731
+    ensure_free_mail("gmail.com")
     with time_machine.travel(day(0), tick=False):
         account = account_signup(
             full_name="Frida Fri", email="frida@gmail.com", company="Fri Mail Test", region="EU", language="da"
