@@ -44,6 +44,7 @@ CODE_TTL = timedelta(hours=24)
 LINK_MAX_AGE = int(CODE_TTL.total_seconds())
 CODE_MAX_ATTEMPTS = 5
 SENDS_PER_HOUR = 3
+REQUESTS_PER_HOUR = 5
 EXPORT_TTL = timedelta(days=14)
 HANDOVER_DAYS = 10
 MAX_EXTENSION_MONTHS = 2
@@ -145,6 +146,14 @@ def request_file(
     once; anyone else gets a link and a one-time code by e-mail."""
     email = email.strip().lower()
     received = now()
+    if logged_in_user is None and (
+        PrivacyRequest.objects.filter(email=email, received_at__gte=received - timedelta(hours=1)).count()
+        >= REQUESTS_PER_HOUR
+    ):
+        # Each request mails the address a code: a cap keeps the form from being used to flood it.
+        raise ValidationError(
+            _("Too many requests were made for this address in the last hour. Please try again later.")
+        )
     request = PrivacyRequest(
         kind=kind,
         email=email,

@@ -95,3 +95,55 @@ def test_gdpr2_gdpr4_gdpr6_request_filed_verified_and_handled_by_staff(live_serv
         assert request.status == RequestStatus.COMPLETED
         # the requester is told the outcome (privacy mails are kept even after an erasure)
         assert MailLog.objects.filter(recipient=case["email"], template="privacy/completed").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "email", "locale", "language", "heading", "switch", "save", "send", "received"),
+    [
+        (
+            "alfa",
+            "owner@alfa.dk",
+            "da-DK",
+            "da",
+            "Persondata",
+            "Send mig nyheder og tilbud på e-mail",
+            "Gem",
+            "Send anmodning",
+            "Vi har modtaget din anmodning. Du får svar på e-mail.",
+        ),
+        (
+            "bravo",
+            "owner@bravo.no",
+            "nb-NO",
+            "nb",
+            "Personvern",
+            "Send meg nyheter og tilbud på e-post",
+            "Lagre",
+            "Send forespørsel",
+            "Vi har mottatt forespørselen din. Du får svar på e-post.",
+        ),
+    ],
+    ids=["da", "nb"],
+)
+def test_gdpr3_gdpr4_min_konto_consent_switch_and_own_request(
+    live_server, accounts_ready, slug, email, locale, language, heading, switch, save, send, received
+):
+    with chromium() as browser:
+        page = browser.new_page(locale=locale, viewport={"width": 1200, "height": 900})
+        page.goto(host_url(live_server.url, f"{slug}.localhost", "/min-konto/login/"))
+        page.fill("input[name=username]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_url("**/min-konto/")
+        page.goto(host_url(live_server.url, f"{slug}.localhost", "/min-konto/privacy/"))
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        page.get_by_label(switch).check()
+        page.get_by_role("button", name=save, exact=True).click()
+        page.wait_for_load_state()
+        assert page.get_by_label(switch).is_checked()
+        page.get_by_role("button", name=send).click()
+        page.wait_for_load_state()
+        assert page.get_by_text(received).is_visible()
+        screenshot(page, f"privacy-8-minkonto-{language}")
+    request = PrivacyRequest.objects.get(email=email)
+    assert request.status == RequestStatus.OPEN and request.verification_method == "account_login"

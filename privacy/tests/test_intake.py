@@ -83,3 +83,11 @@ def test_gdpr3_verified_withdrawal_takes_effect_at_once(verified_request):
     assert request.status == RequestStatus.COMPLETED
     consent = Consent.objects.get()
     assert consent.withdrawn_at is not None and consent.withdrawn_source == ConsentSource.REQUEST
+
+
+def test_gdpr2_public_intake_is_rate_limited_per_address(public_client):
+    data = {"kind": "access", "full_name": "Ola", "email": "flood@example.org", "role": "controller"}
+    for _ in range(services.REQUESTS_PER_HOUR):
+        assert public_client.post("/privacy/request/", data).status_code == 302
+    response = public_client.post("/privacy/request/", data)
+    assert response.status_code == 200 and PrivacyRequest.objects.count() == services.REQUESTS_PER_HOUR

@@ -1,0 +1,153 @@
+"""Export (GDPR-6) of one person present in N account schemas, then their erasure.
+
+Creates N accounts (named `pbl-<i>`, or `pbf-<i>` with --full-schemas; reused between runs), puts the person in every one, and
+times: collecting the data (JSON), the full export (JSON + PDF with
+the Art. 15 cover letter, stored, link mailed) and the erasure. Drops the accounts at the end
+unless --keep. Prints the figures; not part of the test run.
+
+Cloning a full account schema costs ~2.5 s here when the machine is shared, so by default each
+bench account's schema holds only the table the export reads (`users_user`, copied from the
+template with its indexes and constraints); `--full-schemas` clones complete schemas instead.
+
+    .venv/bin/python bench/bench_privacy_export.py [N] [--keep] [--full-schemas]
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("KONTO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core import signing  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import ProtectedError  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
+
+from accounts.models import Account  # noqa: E402
+from accounts.services import account_create, public_tenant_ensure, schema_name_for, template_schema_ensure  # noqa: E402
+from accounts.users.models import Role, User  # noqa: E402
+from config.clock import now  # noqa: E402
+from privacy import services  # noqa: E402
+from privacy.demo import processing_records_ensure  # noqa: E402
+from privacy.models import PrivacyRequest, RequestKind  # noqa: E402
+from privacy.pdf import export_pdf_render  # noqa: E402
+
+PREFIX = "pbl-"  # light accounts; full ones are "pbf-<i>"
+PERSON = "bench.person@example.org"
+
+
+def light_account(i: int) -> Account:
+    """An account row whose schema has only the users table, copied from the template."""
+    account = Account(schema_name=schema_name_for(f"{PREFIX}{i}"), name=f"Bench {i}", slug=f"{PREFIX}{i}")
+    account.auto_create_schema = False
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{account.schema_name}"')
+        cursor.execute(
+            f'CREATE TABLE IF NOT EXISTS "{account.schema_name}".users_user '
+            f'(LIKE "{settings.TENANT_BASE_SCHEMA}".users_user INCLUDING ALL)'
+        )
+    account.save()
+    return account
+
+
+def accounts_ensure(n: int, full: bool) -> list[Account]:
+    prefix = "pbf-" if full else PREFIX
+    existing = {a.slug: a for a in Account.objects.filter(slug__startswith=prefix)}
+    started = time.perf_counter()
+    created = 0
+    for i in range(n):
+        slug = f"{prefix}{i}"
+        if slug not in existing:
+            if full:
+                existing[slug] = account_create(
+                    name=f"Bench full {i}", slug=slug, owner_email=f"owner{i}@bench.example", owner_name="Bench Owner"
+                )
+            else:
+                existing[slug] = light_account(i)
+            created += 1
+        with tenant_context(existing[slug]):
+            if not User.objects.filter(email=PERSON).exists():
+                User.objects.create_user(PERSON, None, full_name="Bench Person", role=Role.AGENT)
+        if (i + 1) % 50 == 0:
+            print(f"  {i + 1}/{n} accounts ready", flush=True)
+    print(f"setup: {created} accounts created, {n - created} reused, {time.perf_counter() - started:.1f} s")
+    return [existing[f"{prefix}{i}"] for i in range(n)]
+
+
+def drop(account: Account) -> None:
+    try:
+        account.delete(force_drop=True)
+    except ProtectedError:
+        # A fully created account has an append-only history that keeps its row: drop the
+        # schema and mark the row deleted, as closing an account does.
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{account.schema_name}" CASCADE')
+        Account.objects.filter(pk=account.pk).update(status="closed", deleted_at=now())
+
+
+def verified(kind: str) -> PrivacyRequest:
+    request = services.request_file(kind=kind, email=PERSON, full_name="Bench Person", language="da")
+    return services.verify_by_link(token=signing.dumps({"r": str(request.public_id)}, salt=services.VERIFY_SALT))
+
+
+def main() -> None:
+    n = int(next((a for a in sys.argv[1:] if a.isdigit()), "500"))
+    keep = "--keep" in sys.argv
+    full = "--full-schemas" in sys.argv
+    public_tenant_ensure()
+    template_schema_ensure()
+    processing_records_ensure()
+    accounts = accounts_ensure(n, full)
+    customers = Account.objects.customers().count()
+
+    started = time.perf_counter()
+    data = services.subject_data_collect(PERSON)
+    collect = time.perf_counter() - started
+    places = [p for p in data["data"] if p["source"] == "accounts.user"]
+    assert len(places) >= n, (len(places), n)
+
+    started = time.perf_counter()
+    export_pdf_render(request=PrivacyRequest.objects.first(), data=data)
+    pdf_only = time.perf_counter() - started
+
+    started = time.perf_counter()
+    export = services.export_create(request=verified(RequestKind.ACCESS), actor=None)
+    full_export = time.perf_counter() - started
+    json_kb = export.json_file.size / 1024
+    pdf_kb = export.pdf_file.size / 1024
+
+    started = time.perf_counter()
+    services.erasure_run(request=verified(RequestKind.ERASURE), actor=None)
+    erasure = time.perf_counter() - started
+
+    started = time.perf_counter()
+    after = services.subject_data_collect(PERSON)
+    second = time.perf_counter() - started
+    assert not [p for p in after["data"] if p["source"] == "accounts.user"]
+
+    kind = "full cloned" if full else "users-table-only"
+    print(f"one person in {n} account schemas ({kind}; {customers} customer accounts walked):")
+    print(f"  collect (JSON data only):        {collect:.2f} s  ({collect / customers * 1000:.1f} ms per schema)")
+    print(f"  PDF render alone:                {pdf_only:.2f} s")
+    print(f"  full export (JSON + PDF, stored): {full_export:.2f} s  (JSON {json_kb:.0f} KiB, PDF {pdf_kb:.0f} KiB)")
+    print(f"  erasure (one step per schema):   {erasure:.2f} s")
+    print(f"  second collect after erasure:    {second:.2f} s")
+
+    if not keep:
+        started = time.perf_counter()
+        for account in accounts:
+            drop(account)
+        print(f"dropped {len(accounts)} bench accounts in {time.perf_counter() - started:.1f} s")
+    connection.set_schema_to_public()
+
+
+if __name__ == "__main__":
+    main()
