@@ -6,6 +6,7 @@ stored under MEDIA_ROOT with its SHA-256; downloads are served from storage and 
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,6 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from billing.models import Document, DocumentKind, DocumentStatus, TaxTreatment
+
+# WeasyPrint logs every layout step at INFO; one line per step per PDF drowns the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 _font_config = None
 
