@@ -18,15 +18,26 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def diff_value(value: Any) -> str:
-    """A field's value in a version diff: lists joined, per-language texts in the reader's language."""
+def diff_value(value: Any, field: str = "") -> str:
+    """A field's value in a version diff, as the reader sees it on the page: codes as their labels,
+    lists joined, per-language texts in the reader's language."""
+    from subprocessors.models import DataCategory, Group, ServedRegion, TransferMechanism
+
+    labels = {
+        "data_categories": dict(DataCategory.choices),
+        "group": dict(Group.choices),
+        "region": dict(ServedRegion.choices),
+        "transfer_mechanism": dict(TransferMechanism.choices),
+    }.get(field, {})
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(str(labels.get(item, item)) for item in value)
     if isinstance(value, dict):
         return str(value.get(translation.get_language()) or value.get("en", ""))
-    return str(value)
+    if field == "start_date":
+        return isodate(value)
+    return str(labels.get(value, value))
 
 
 @register.filter

@@ -176,3 +176,20 @@ def test_sub4_page_is_cached_per_language_and_cleared_on_publish(
         registry_publish(actor="staff@example.test")
     for language in ("da", "nb"):
         assert "Newco Cloud ApS" in public_client.get("/subprocessors/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_sub4_version_page_shows_changed_fields_before_and_after(public_client, published):
+    from subprocessors.models import SubProcessor
+
+    SubProcessor.objects.filter(key="voip").update(processing_location="Oslo, Norway", data_categories=["calls"])
+    registry_publish(actor="staff@example.test")
+    html = public_client.get("/subprocessors/versions/2/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Endret" in html and "Behandlingssted" in html
+    assert "<del>Aarhus, Denmark</del>" in html and "<ins>Oslo, Norway</ins>" in html
+    assert "<del>Konto- og brukeropplysninger, Saker, chatter og meldinger</del>" in html
+    assert "<ins>Telefonsamtaler og opptak</ins>" in html
+
+
+def test_sub2_unknown_region_filter_shows_every_region(public_client, published):
+    html = public_client.get("/subprocessors/?region=<script>").content.decode()
+    assert "Nordhost EU ApS" in html and "Nordhost UK Ltd" in html and "<script>" not in html
