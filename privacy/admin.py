@@ -159,7 +159,7 @@ ACTIONS = {
 def _act(model_admin: PrivacyRequestAdmin, request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not model_admin.has_view_permission(request):
+    if not request.user.has_perm("privacy.change_privacyrequest"):
         raise PermissionDenied
     req = get_object_or_404(PrivacyRequest, pk=pk)
     action = ACTIONS.get(request.POST.get("action", ""))

@@ -72,13 +72,18 @@ class PrivacyRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="privacy_requests",
     )
+    # No cascade and no constraint: the user table exists in every account schema too, and a
+    # cascade run while a team member is deleted inside an account would reach this public
+    # table through the search path and unassign staff with the same id. Staff are deactivated,
+    # never deleted.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="privacy_requests",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     received_at = models.DateTimeField(_("received"), db_index=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)

@@ -83,5 +83,24 @@ def test_gdpr8_api_lists_requests_with_audit_and_processing_records(staff_client
     assert created.status_code == 201
 
 
-def test_api_is_staff_only(public_client):
+def test_gdpr4_privacy_api_is_staff_only(public_client):
     assert public_client.get("/api/v1/privacy/requests/").status_code in {401, 403}
+
+
+def test_gdpr5_deleting_an_account_user_leaves_staff_assignments_alone(verified_request, account_a):
+    from django_tenants.utils import tenant_context
+
+    from accounts.users.models import Role, User
+
+    staff = User.objects.create(pk=900001, email="desk@kontoportal.test", full_name="Desk", is_staff=True)
+    request = verified_request()
+    services.request_assign(request=request, owner=staff, actor=staff)
+    with tenant_context(account_a):
+        # same id, other schema: deleting it must not reach the public request table
+        User.objects.create(pk=900001, email="agent@alfa.dk", full_name="Agent", role=Role.AGENT).delete()
+    request.refresh_from_db()
+    assert request.owner_id == staff.pk
+
+
+def test_gdpr1_processing_record_admin_form_renders(staff_client):
+    assert staff_client.get("/admin/privacy/processingrecord/add/").status_code == 200

@@ -84,3 +84,12 @@ def test_gdpr3_consent_switch_in_min_konto(client_a):
     assert page.status_code == 200 and 'name="marketing" checked' in page.content.decode()
     client_a.post("/min-konto/privacy/consent/", {})
     assert not marketing_allowed("owner@alfa.dk")
+
+
+def test_gdpr3_unsubscribe_footer_for_marketing_templates():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("nb"):
+        text = render_to_string("email/privacy/unsubscribe_footer.txt", {"unsubscribe_url": unsubscribe_url(EMAIL)})
+    assert "Meld deg av med ett klikk" in text and "/unsubscribe/" in text
