@@ -79,3 +79,19 @@ def test_sub2_acc14_minkonto_registry_page_and_terms_notice(live_server, demo):
         assert page.get_by_text("Websupport, s.r.o.").first.is_visible()
         assert page.get_by_text("London, United Kingdom").count() == 0
         screenshot(page, "minkonto-subprocessors-da")
+
+        # The Norwegian account in the UK region sees its own region's list, in Norwegian.
+        page = browser.new_page(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        page.goto(host_url(live_server.url, "bravo.localhost", "/min-konto/login/"))
+        page.locator("input[name=username]").fill("owner@bravo.no")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url("**/min-konto/")
+        assert page.get_by_text("Tjenestevilkårene våre er endret.").is_visible()
+        page.goto(host_url(live_server.url, "bravo.localhost", "/min-konto/subprocessors/"))
+        assert page.get_by_role("heading", name="Underdatabehandlere for kontoen din").is_visible()
+        assert page.get_by_text("London, United Kingdom").is_visible()
+        assert page.get_by_text("Frankfurt, Germany").count() == 0
+        page.get_by_role("button", name="Tillat kundestøttens tilgang").click()
+        assert page.get_by_text("Kundestøtten har nå tilgang til kontoens data.").is_visible()
+        screenshot(page, "minkonto-subprocessors-nb")
