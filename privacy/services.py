@@ -154,6 +154,9 @@ def request_file(
         raise ValidationError(
             _("Too many requests were made for this address in the last hour. Please try again later.")
         )
+    if role == RequestRole.PROCESSOR and account is None and company.strip():
+        # The desk still decides the hand-over; a matching name saves it a look-up.
+        account = Account.objects.customers().filter(name__iexact=company.strip()).first()
     request = PrivacyRequest(
         kind=kind,
         email=email,
