@@ -7,3 +7,7 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        # What billing holds about a person, for the privacy desk's access and erasure requests.
+        from billing import personal_data  # noqa: F401
