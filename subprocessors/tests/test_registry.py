@@ -170,7 +170,7 @@ def test_sub4_page_is_cached_per_language_and_cleared_on_publish(
     nb = public_client.get("/subprocessors/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert "Underdatabehandlere" in da and "Sist oppdatert" in nb and "Sidst opdateret" in da
     entry_make("newco", legal_entity="Newco Cloud ApS", start=later(40))
-    # Cached: the unpublished... and even the committed-but-unpublished change is not shown.
+    # A draft change is not public: the page shows the published version (from the cache).
     assert "Newco Cloud ApS" not in public_client.get("/subprocessors/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         registry_publish(actor="staff@example.test")
