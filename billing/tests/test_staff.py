@@ -5,13 +5,14 @@ import csv
 import hashlib
 import io
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from billing.models import BillingProfile
+from billing.models import BillingProfile, SellerProfile
 from billing.pdf import document_pdf_store
 from billing.services import credit_note_issue, invoice_issue
 from billing.tests.conftest import seats
@@ -78,3 +79,36 @@ def test_bil9_api_billing_profile_update_checks_the_vat_number(documents, staff_
     assert BillingProfile.objects.get(pk=profile.pk).vat_number == ""
     accepted = public_client.patch(url, {"city": "Odense C"}, content_type="application/json", **auth)
     assert accepted.status_code == 200 and accepted.json()["city"] == "Odense C"
+
+
+def test_bil11_staff_credit_an_invoice_in_the_admin(documents, staff_user, public_client):
+    march, note, april = documents
+    public_client.force_login(staff_user)
+    url = f"/admin/billing/invoice/{april.pk}/credit/"
+    too_much = public_client.post(url, {"amount": "200.00", "reason": "Goodwill"})
+    assert too_much.status_code == 200 and "er større end restbeløbet" in too_much.content.decode()
+    done = public_client.post(url, {"amount": "17.00", "reason": "Goodwill"})
+    assert done.status_code == 302
+    credit = april.credit_notes.get()
+    assert (credit.net_total, credit.reason) == (Decimal("-17.00"), "Goodwill")
+
+
+def test_bil11_seller_profile_edits_become_new_versions(seller, staff_user, public_client):
+    public_client.force_login(staff_user)
+    data = {
+        field.name: getattr(seller, field.name)
+        for field in SellerProfile._meta.fields
+        if field.name not in ("id", "created_by", "valid_from")
+    }
+    data.update(
+        {
+            "legal_name": "Kvalita Desk s.r.o.",
+            "street": "Mlynské nivy 5",
+            "valid_from_0": "2026-05-01",
+            "valid_from_1": "00:00:00",
+        }
+    )
+    response = public_client.post(f"/admin/billing/sellerprofile/{seller.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SellerProfile.objects.get(pk=seller.pk).street == "Dunajská 48"  # the old version is untouched
+    assert SellerProfile.objects.order_by("-valid_from").first().street == "Mlynské nivy 5"
