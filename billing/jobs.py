@@ -4,6 +4,7 @@ from billing.models import BillingProfile, ViesStatus
 from billing.pdf import document_pdf_store
 from billing.selectors import documents_missing_pdf
 from billing.services import billing_profile_vies_recheck
+from billing.tax import EU_COUNTRIES
 from config.jobs import JobReport, job
 
 
@@ -24,7 +25,8 @@ def render_missing_pdfs(*, at: datetime, dry_run: bool) -> JobReport:
 def vies_retry(*, at: datetime, dry_run: bool) -> JobReport:
     """Ask VIES again about VAT numbers kept as "unverified" because it was unreachable (BIL-9)."""
     report = JobReport()
-    for profile in BillingProfile.objects.filter(vat_status=ViesStatus.UNVERIFIED).exclude(vat_number=""):
+    unverified = BillingProfile.objects.filter(vat_status=ViesStatus.UNVERIFIED, country__in=EU_COUNTRIES)
+    for profile in unverified.exclude(vat_number="").select_related("account"):
         if dry_run:
             report.add("to_check", f"{profile.vat_number}: would ask VIES again")
             continue
