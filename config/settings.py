@@ -54,6 +54,12 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "accounts.users",
     "accounts.workspace",
+    # Unused inside an account, but their (empty) tables must exist there: deleting an account's
+    # user cascades to every table that references users.User, and with the search path
+    # "acct_x, public" a missing table would resolve to the public one and delete the admin log
+    # entries and API tokens of the staff user who happens to have the same id.
+    "django.contrib.admin",
+    "rest_framework.authtoken",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -110,7 +116,10 @@ DATABASES = {
         "PASSWORD": env("DB_PASSWORD", "postgres"),
         "HOST": env("DB_HOST", "127.0.0.1"),
         "PORT": env("DB_PORT", "5432"),
-        "CONN_MAX_AGE": 0,
+        # Persistent connections roughly double throughput (bench/bench_registry.py); 0 closes
+        # each request's connection.
+        "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
