@@ -149,7 +149,11 @@ class AccountEvent(models.Model):
     staff actions, support entries. Written in the same transaction as the change it records;
     a database trigger refuses UPDATE and DELETE."""
 
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="events")
+    # No database constraint: the audit log outlives even a removed account row (evidence is
+    # never deleted with what it is about).
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.DO_NOTHING, db_constraint=False, related_name="events"
+    )
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.CharField(_("actor"), max_length=254, help_text=_("A staff e-mail, a user e-mail or “system”."))
     action = models.CharField(_("action"), max_length=40, db_index=True)

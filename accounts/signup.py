@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import schema_exists
 
 from accounts.lifecycle import audit, local_add
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus, FreeMailDomain, LifetimeCode
-from accounts.services import account_create, account_url
+from accounts.services import account_create, account_url, schema_name_for
 from accounts.users.models import User
 from config.clock import now
 
@@ -79,7 +80,11 @@ def slug_for(company: str) -> str:
 
 
 def slug_taken(slug: str) -> bool:
-    return slug in RESERVED_SLUGS or Account.all_objects.filter(slug=slug).exists()
+    # A schema without a row (left by an interrupted restore, say) also makes the address taken:
+    # a new account must never inherit someone else's tables.
+    return (
+        slug in RESERVED_SLUGS or Account.all_objects.filter(slug=slug).exists() or schema_exists(schema_name_for(slug))
+    )
 
 
 def slug_suggestion(slug: str) -> str:

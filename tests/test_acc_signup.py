@@ -190,3 +190,13 @@ def test_acc1_a_refused_signup_leaves_no_row_schema_or_mail():
         account_signup(full_name="X", email="x@x.dk", company="Alfa", region="EU", language="da")
     assert not MailLog.objects.filter(recipient="x@x.dk").exists()
     assert not schema_exists("acct_alfa_2")
+
+
+def test_acc1_an_orphan_schema_makes_the_address_taken():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA acct_orphan_co")
+    with pytest.raises(SignupError) as refused:
+        account_signup(full_name="O", email="o@orphan.dk", company="Orphan Co", region="EU", language="da")
+    assert "orphan-co-2" in str(refused.value.message)
