@@ -1,7 +1,172 @@
-"""Staff API resources of plans, subscriptions and payments, registered by config/api.py."""
+"""Staff API of plans, subscriptions (with the change preview) and payments, on /api/v1/."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from billing.subscriptions import services
+from billing.subscriptions.forms import PlanChoiceForm
+from billing.subscriptions.models import Charge, ChargeAttempt, Plan, PlanPrice, Subscription
+from config.clock import now
+
+
+class PriceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanPrice
+        fields = ["currency", "monthly_per_agent", "annual_per_agent", "effective_from", "notice_sent_at"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    prices = PriceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["code", "name", "rank", "seat_limit", "features", "is_public", "prices"]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plans with every price version (past, current and scheduled: BIL-4)."""
+
+    queryset = Plan.objects.prefetch_related("prices").order_by("rank")
+    serializer_class = PlanSerializer
+    lookup_field = "code"
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    pending_plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "id",
+            "account",
+            "plan",
+            "seats",
+            "cycle",
+            "status",
+            "anchor",
+            "period_start",
+            "period_end",
+            "pending_plan",
+            "pending_seats",
+            "pending_cycle",
+            "included_seats",
+            "created_at",
+        ]
+
+
+class PreviewSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    effect = serializers.CharField()
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    next_period_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    period_end = serializers.DateTimeField()
+    lost_features = serializers.ListField(child=serializers.CharField())
+    removed_seats = serializers.IntegerField()
+
+
+class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Subscription.objects.select_related("account", "plan", "pending_plan").order_by("id")
+    serializer_class = SubscriptionSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plan", str, required=True),
+            OpenApiParameter("seats", int, required=True),
+            OpenApiParameter("cycle", str, required=True, enum=["monthly", "annual"]),
+        ],
+        responses=PreviewSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str | None = None) -> Response:
+        """What a change would charge now (BIL-2/3): the same calculation Min konto shows."""
+        subscription = self.get_object()
+        form = PlanChoiceForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        try:
+            change = services.change_preview(subscription=subscription, at=now(), **form.cleaned_data)
+        except services.SubscriptionError as error:
+            raise ValidationError({"detail": str(error.message)}) from None
+        return Response(
+            PreviewSerializer(
+                {
+                    "at": change.at,
+                    "effect": change.quote.effect,
+                    "net": change.amounts.net,
+                    "vat": change.amounts.vat,
+                    "amount": change.amounts.gross,
+                    "currency": change.amounts.currency,
+                    "next_period_amount": change.next_amounts.gross,
+                    "period_end": change.quote.period.end,
+                    "lost_features": change.lost_features,
+                    "removed_seats": change.removed_seats,
+                }
+            ).data
+        )
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChargeAttempt
+        fields = ["at", "succeeded", "code", "gateway_ref"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tries = AttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Charge
+        fields = [
+            "id",
+            "account",
+            "subscription",
+            "kind",
+            "status",
+            "description",
+            "period_start",
+            "period_end",
+            "net_amount",
+            "vat_amount",
+            "amount",
+            "currency",
+            "attempts",
+            "next_retry_at",
+            "failure_code",
+            "gateway_ref",
+            "invoice_number",
+            "created_at",
+            "paid_at",
+            "tries",
+        ]
+
+
+class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Charges and their attempts at the processor; `?status=failed` lists dunning (BIL-12)."""
+
+    serializer_class = PaymentSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = Charge.objects.select_related("account").prefetch_related("tries").order_by("-created_at", "-id")
+        if status := self.request.query_params.get("status"):
+            queryset = queryset.filter(status=status)
+        if account := self.request.query_params.get("account"):
+            queryset = queryset.filter(account__slug=account)
+        return queryset
 
 
 def register(router: DefaultRouter) -> None:
     """Register this app's viewsets."""
+    router.register("plans", PlanViewSet, basename="plan")
+    router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+    router.register("payments", PaymentViewSet, basename="payment")

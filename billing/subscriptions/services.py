@@ -696,7 +696,11 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         subscription.plan = subscription.pending_plan or subscription.plan
         subscription.seats = subscription.pending_seats or subscription.seats
         subscription.pending_plan, subscription.pending_seats, subscription.pending_cycle = None, None, ""
-        period = proration.period_containing(subscription.anchor, subscription.cycle, start)
+        # The next period starts where the last one ended (never overlapping it) and ends on the
+        # anchor's next boundary.
+        period = proration.Period(
+            start, proration.period_containing(subscription.anchor, subscription.cycle, start).end
+        )
         subscription.period_start, subscription.period_end = period.start, period.end
         subscription.save()
         terms = subscription_terms(subscription, period.start)
