@@ -36,6 +36,7 @@ from accounts.models import (
     SupportEntry,
 )
 from accounts.services import (
+    account_breach_warning,
     account_inactivity_exempt,
     account_limits_change,
     cancellation_confirm,
@@ -167,6 +168,7 @@ class AccountAdmin(admin.ModelAdmin):
     ]
     inlines = [DomainInline, EventInline]
     actions = [
+        "warn_breach",
         "suspend_breach",
         "reactivate",
         "close_breach",
@@ -188,6 +190,10 @@ class AccountAdmin(admin.ModelAdmin):
     def reactivation_window_ends(self, obj: Account) -> datetime | None:
         return reactivation_deadline(obj)
 
+    warn_breach = _reason_action(
+        _("Warn the Owner of a breach of terms (e-mail)"),
+        lambda a, staff, d: account_breach_warning(account=a, actor=staff, reason=d["reason"]),
+    )
     suspend_breach = _reason_action(
         _("Suspend for breach of terms (e-mails the Owner)"),
         lambda a, staff, d: account_suspend(account=a, actor=staff, reason=d["reason"]),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, tenant_context
 
-from accounts.lifecycle import LifecycleError, account_cancel, audit, save_fields
+from accounts.lifecycle import LifecycleError, account_cancel, audit, notify_owner, save_fields
 from accounts.mailer import mail_send
 from accounts.models import (
     Account,
@@ -162,6 +162,19 @@ def cancellation_confirm(*, request: CancellationRequest, staff: str) -> Cancell
     request.confirmed_by = staff
     request.save(update_fields=["confirmed_at", "confirmed_by"])
     return request
+
+
+@transaction.atomic
+def account_breach_warning(*, account: Account, actor: str, reason: str) -> Account:
+    """ACC-12: the warning e-mail staff send, where possible, before suspending or terminating
+    for a breach of terms. Audited; the reason is quoted to the Owner."""
+    if not reason.strip():
+        raise LifecycleError(_("Give the reason for the warning; it is sent to the Owner."))
+    if account.deleted_at is not None:
+        raise LifecycleError(_("The account's data has been deleted; there is nobody to warn."))
+    audit(account=account, actor=actor, action="breach_warning", reason=reason, before=account.status)
+    notify_owner(account, "breach_warning", reason=reason)
+    return account
 
 
 @transaction.atomic

@@ -239,3 +239,26 @@ def test_acc_full_life_freemail_signup_suspended_reactivated_suspended_closed(ac
     ]
     assert MailLog.objects.filter(account=closed, template="account_signup").exists()
     assert MailLog.objects.filter(account=closed, template="account_closed").exists()
+
+
+def test_acc12_staff_warn_the_owner_before_acting_on_a_breach(trial, django_capture_on_commit_callbacks, mailoutbox):
+    from accounts.services import account_breach_warning
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_breach_warning(account=trial, actor="staff@kontoportal.test", reason="Bulk e-mails to strangers")
+    assert mailoutbox[-1].to == ["owner@lifecycle.example"] and "Bulk e-mails to strangers" in mailoutbox[-1].body
+    assert "vilkår" in mailoutbox[-1].subject
+    assert actions(trial)[-1] == "breach_warning" and reload(trial).status == S.TRIAL
+    with pytest.raises(LifecycleError):
+        account_breach_warning(account=trial, actor="staff@kontoportal.test", reason=" ")
+
+
+def test_acc4_billing_details_during_the_trial_end_it_at_once(trial):
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        account_activate(
+            account=trial, actor="owner@lifecycle.example", reason="Billing details added", plan_name="Team"
+        )
+    account = reload(trial)
+    assert (account.status, account.plan_name, account.trial_ends_at) == (S.ACTIVE, "Team", None)
+    # the trial jobs no longer touch it
+    assert "nothing to do" in run_jobs("trial_expiry", at=T0 + timedelta(days=8))
