@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from billing.subscriptions.models import (
     ChargeAttempt,
     Plan,
     PlanPrice,
+    PrepaidCredit,
     PriceNotice,
     Subscription,
 )
@@ -164,3 +165,20 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PrepaidCredit)
+class PrepaidCreditAdmin(EvidenceAdmin):
+    """BIL-10: staff discontinue a prepayment on the customer's request; the refund is computed."""
+
+    list_display = ["account", "value", "currency", "seats", "started_at", "ends_at", "status", "credit_note_number"]
+    list_filter = ["status"]
+    actions = ["discontinue"]
+
+    @admin.action(description=_("Discontinue and refund the unused value less the cancellation fee"))
+    def discontinue(self, request: HttpRequest, queryset: Any) -> None:
+        for credit in queryset:
+            try:
+                services.prepaid_discontinue(credit=credit, actor=request.user.email)
+            except services.SubscriptionError as error:
+                self.message_user(request, f"{credit}: {error.message}", messages.ERROR)

@@ -183,6 +183,7 @@ class ChargeKind(models.TextChoices):
     FIRST = "first", _("First period")
     RENEWAL = "renewal", _("Renewal")
     UPGRADE = "upgrade", _("Upgrade (prorated)")
+    PREPAID = "prepaid", _("Annual prepayment")
     REFUND = "refund", _("Refund")
 
 
@@ -222,6 +223,8 @@ class Charge(models.Model):
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     # What the charge buys, applied when it is paid (upgrade: the target plan and seats).
     terms = models.JSONField(_("terms"), default=dict, blank=True)
+    # The invoice lines, [description, quantity, unit price] (e.g. a shared-login surcharge, ACC-8).
+    lines = models.JSONField(_("lines"), default=list, blank=True)
     payment_method = models.ForeignKey(
         PaymentMethod,
         verbose_name=_("payment method"),
@@ -259,6 +262,42 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class PrepaidStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REFUNDED = "refunded", _("Refunded (discontinued)")
+
+
+class PrepaidCredit(models.Model):
+    """BIL-10: an annual prepayment for a number of seats. Its value is spent in seat-time: more
+    seats end it sooner, fewer seats later; what is unused is refundable less the staff's fee."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="prepaid_credits"
+    )
+    charge = models.OneToOneField(Charge, verbose_name=_("prepayment"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value (net)"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    seats_bought = models.PositiveSmallIntegerField(_("seats bought"))
+    seats = models.PositiveSmallIntegerField(_("seats now"))
+    seat_seconds = models.BigIntegerField(_("seat-seconds bought"))
+    started_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    status = models.CharField(_("status"), max_length=10, choices=PrepaidStatus.choices, default=PrepaidStatus.ACTIVE)
+    refund = models.ForeignKey(
+        Charge, verbose_name=_("refund"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    credit_note_number = models.CharField(_("credit note"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("prepaid credit")
+        verbose_name_plural = _("prepaid credits")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.value} {self.currency} ({self.started_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d})"
 
 
 class ChargeAttempt(models.Model):

@@ -50,6 +50,8 @@ from billing.subscriptions.models import (
     PaymentMethod,
     Plan,
     PlanPrice,
+    PrepaidCredit,
+    PrepaidStatus,
     PriceNotice,
     Subscription,
     SubscriptionStatus,
@@ -263,15 +265,27 @@ class Amounts:
 
 def amounts_for(*, account: Account, net: Decimal, currency: str, at: datetime) -> Amounts:
     """Net → VAT → gross with the invoicing app's one tax decision (BIL-9)."""
+    return lines_amounts(account=account, lines=[("", Decimal("1"), net)], currency=currency, at=at)
+
+
+def lines_amounts(
+    *, account: Account, lines: list[tuple[str, Decimal, Decimal]], currency: str, at: datetime
+) -> Amounts:
+    """The totals an invoice with these lines carries: the invoicing app's own line rounding and
+    tax decision, so the amount charged is the invoice's total to the cent."""
     from billing.models import BillingProfile
-    from billing.tax import SELLER_COUNTRY, cents, tax_decide
+    from billing.tax import SELLER_COUNTRY, LineInput, lines_compute, tax_decide
 
     profile = BillingProfile.objects.filter(account=account).first()
-    if profile is None:
-        return Amounts(net, Decimal("0.00"), net, currency)
-    decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=at)
-    vat = cents(net * decision.rate / 100)
-    return Amounts(net, vat, net + vat, currency, decision.treatment, decision.country, decision.rate)
+    decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=at) if profile else None
+    totals = lines_compute(
+        lines=[LineInput(d, Decimal(q), Decimal(u)) for d, q, u in lines],
+        rate=decision.rate if decision else Decimal("0.00"),
+        currency=currency,
+    )
+    if decision is None:
+        return Amounts(totals.net, totals.vat, totals.gross, currency)
+    return Amounts(totals.net, totals.vat, totals.gross, currency, decision.treatment, decision.country, decision.rate)
 
 
 def _claim(
@@ -283,6 +297,7 @@ def _claim(
     amounts: Amounts,
     description: str,
     terms: dict[str, Any] | None = None,
+    lines: list[tuple[str, Decimal, Decimal]] | None = None,
 ) -> Charge | None:
     """Create the charge, or return None when its period or key is taken already."""
     charge = Charge(
@@ -301,6 +316,7 @@ def _claim(
         tax_country=amounts.country,
         vat_rate=amounts.rate,
         terms=terms or {},
+        lines=[[d, str(q), str(u)] for d, q, u in lines or []],
         created_at=now(),
     )
     charge.full_clean(validate_unique=False, validate_constraints=False)
@@ -398,7 +414,7 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
 
 
 def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
-    if charge.kind in (ChargeKind.UPGRADE, ChargeKind.FIRST):
+    if charge.kind in (ChargeKind.UPGRADE, ChargeKind.FIRST, ChargeKind.PREPAID):
         # Nothing is owed: the change (or the start) simply does not happen.
         charge.status = ChargeStatus.ABANDONED
         charge.save()
@@ -448,7 +464,8 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
         return None
     draft = invoice_draft_create(
         account=charge.account,
-        lines=[LineInput(charge.description, Decimal("1"), charge.net_amount)],
+        lines=[LineInput(d, Decimal(q), Decimal(u)) for d, q, u in charge.lines]
+        or [LineInput(charge.description, Decimal("1"), charge.net_amount)],
         currency=charge.currency,
         period_start=charge.period_start.date(),
         period_end=(charge.period_end - timedelta(seconds=1)).date(),
@@ -705,19 +722,40 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         subscription.save()
         terms = subscription_terms(subscription, period.start)
         currency = currency_of(subscription.plan, period.start)
+        description = _describe(subscription, subscription.plan, subscription.seats, subscription.cycle, period)
+        lines = [(description, Decimal("1"), terms.price), *_surcharge_lines(subscription, period)]
         charge = _claim(
             subscription=subscription,
             kind=ChargeKind.RENEWAL,
             key=f"renewal:{subscription.pk}:{period.start.isoformat()}",
             period=period,
-            amounts=amounts_for(account=subscription.account, net=terms.price, currency=currency, at=period.start),
-            description=_describe(subscription, subscription.plan, subscription.seats, subscription.cycle, period),
+            amounts=lines_amounts(account=subscription.account, lines=lines, currency=currency, at=period.start),
+            description=description,
+            lines=lines,
         )
         if charge is not None:
             claimed.append(charge)
     if claimed and subscription.account.plan_name != subscription.plan.name:
         Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
     return claimed
+
+
+def _surcharge_lines(subscription: Subscription, period: proration.Period) -> list[tuple[str, Decimal, Decimal]]:
+    """ACC-8: a monthly fee per login staff found shared and marked for a surcharge, on every
+    renewal while the mark stands (× 12 on an annual bill)."""
+    from accounts.models import SharedLoginFlag
+
+    flags = list(SharedLoginFlag.objects.filter(account_id=subscription.account_id, surcharge=True).order_by("id"))
+    if not flags:
+        return []
+    months = Decimal(proration.MONTHS_IN_CYCLE[subscription.cycle])
+    fee = BillingSettings.current().shared_login_surcharge
+    SharedLoginFlag.objects.filter(pk__in=[f.pk for f in flags]).update(surcharge_invoiced_at=now())
+    with translation.override(subscription.account.language):
+        return [
+            (_("Surcharge for a shared login: %(user)s (per month)") % {"user": f.user_email}, months, fee)
+            for f in flags
+        ]
 
 
 def billing_due(*, account: Account, at: datetime) -> Subscription | None:
@@ -743,3 +781,183 @@ def dunning_retry_due(*, at: datetime) -> list[Charge]:
     """BIL-12: retry every overdue charge whose next retry has come."""
     due = Charge.objects.filter(status=ChargeStatus.FAILED, next_retry_at__lte=at).order_by("next_retry_at")
     return [charge_pay(charge_id=pk) for pk in due.values_list("pk", flat=True)]
+
+
+# --- annual prepaid credit (BIL-10) --------------------------------------------------------------
+
+
+def prepaid_buy(*, subscription: Subscription, seats: int, actor: str) -> "PrepaidCredit":
+    """Prepay 12 months for `seats` at the plan's annual price. Renewals pause until the credit
+    is spent; paid → invoice and receipt, declined → nothing."""
+    _check_seats(subscription.plan, seats)
+    at = now()
+    terms = terms_of(plan=subscription.plan, seats=seats, cycle=Cycle.ANNUAL, at=at)
+    ends = proration.add_months(at, 12)
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription.pk)
+        )
+        if PrepaidCredit.objects.filter(
+            subscription=subscription, status=PrepaidStatus.ACTIVE, ends_at__gt=at
+        ).exists():
+            raise SubscriptionError(_("A prepayment is running already."))
+        with translation.override(subscription.account.language):
+            description = _("Annual prepayment: %(plan)s, %(seats)s agents, 12 months from %(start)s") % {
+                "plan": subscription.plan.name,
+                "seats": seats,
+                "start": formats.date_format(at, "SHORT_DATE_FORMAT"),
+            }
+        charge = _claim(
+            subscription=subscription,
+            kind=ChargeKind.PREPAID,
+            key=f"prepaid:{subscription.pk}:{at.isoformat()}",
+            period=proration.Period(at, ends),
+            amounts=amounts_for(
+                account=subscription.account, net=terms.price, currency=currency_of(subscription.plan, at), at=at
+            ),
+            description=description,
+        )
+        if charge is None:
+            raise SubscriptionError(_("A prepayment is running already."))
+        charge = charge_pay(charge_id=charge.pk, actor=actor)
+        if charge.status != ChargeStatus.PAID:
+            charge.status = ChargeStatus.ABANDONED
+            charge.save(update_fields=["status"])
+            raise PaymentDeclined(decline_message(charge.failure_code), code=charge.failure_code)
+        credit = PrepaidCredit.objects.create(
+            account=subscription.account,
+            subscription=subscription,
+            charge=charge,
+            value=charge.net_amount,
+            currency=charge.currency,
+            seats_bought=seats,
+            seats=seats,
+            seat_seconds=seats * int((ends - at).total_seconds()),
+            started_at=at,
+            ends_at=ends,
+        )
+        _prepaid_carry(subscription, credit)
+        _audit(account=subscription.account, actor=actor, action="prepaid_bought", seats=seats, value=charge.net_amount)
+    return credit
+
+
+def _prepaid_carry(subscription: Subscription, credit: "PrepaidCredit") -> None:
+    """The subscription is paid up to the credit's end; its next period starts there."""
+    subscription.seats = credit.seats
+    subscription.period_start = credit.started_at
+    subscription.period_end = subscription.anchor = credit.ends_at
+    subscription.save()
+
+
+def prepaid_left(credit: "PrepaidCredit", at: datetime) -> Decimal:
+    """The unused value at `at`: the seat-time still to come, at the price of the seat-time bought."""
+    seconds_left = max(int((credit.ends_at - at).total_seconds()), 0)
+    return proration.money(credit.value * credit.seats * seconds_left / credit.seat_seconds)
+
+
+@transaction.atomic
+def prepaid_seats_change(*, credit: "PrepaidCredit", seats: int, actor: str) -> "PrepaidCredit":
+    """BIL-10: the seat-time left is kept; more seats end the credit sooner, fewer later."""
+    credit = PrepaidCredit.objects.select_for_update().get(pk=credit.pk)
+    subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=credit.subscription_id)
+    _check_seats(subscription.plan, seats)
+    at = now()
+    if credit.status != PrepaidStatus.ACTIVE or credit.ends_at <= at:
+        raise SubscriptionError(_("The prepayment has ended."))
+    before = credit.ends_at
+    seconds_left = (credit.ends_at - at).total_seconds()
+    credit.ends_at = at + timedelta(seconds=int(seconds_left * credit.seats / seats))
+    credit.seats = seats
+    credit.save()
+    _prepaid_carry(subscription, credit)
+    subscription.period_start = at
+    subscription.save(update_fields=["period_start"])
+    _audit(
+        account=credit.account,
+        actor=actor,
+        action="prepaid_seats_changed",
+        seats=seats,
+        before=before,
+        after=credit.ends_at,
+    )
+    return credit
+
+
+@transaction.atomic
+def prepaid_discontinue(*, credit: "PrepaidCredit", actor: str) -> "PrepaidCredit":
+    """BIL-10: refund the unused value less the staff's cancellation fee, as a credit note
+    referencing the prepayment invoice, and end the subscription."""
+    from billing.models import Invoice
+    from billing.services import credit_note_issue
+
+    credit = PrepaidCredit.objects.select_for_update().select_related("charge", "account").get(pk=credit.pk)
+    if credit.status != PrepaidStatus.ACTIVE:
+        raise SubscriptionError(_("The prepayment has been refunded already."))
+    at = now()
+    unused = prepaid_left(credit, at)
+    fee_percent = BillingSettings.current().prepaid_cancellation_fee_percent
+    refund_net = proration.money(unused * (100 - fee_percent) / 100)
+    credit.status = PrepaidStatus.REFUNDED
+    subscription = Subscription.objects.select_for_update().get(pk=credit.subscription_id)
+    subscription.status, subscription.ended_at, subscription.period_end = SubscriptionStatus.ENDED, at, at
+    subscription.save()
+    if refund_net > 0:
+        purchase = credit.charge
+        reason = _(
+            "Refund of the unused prepayment (%(unused)s %(currency)s) less the cancellation fee of %(fee)s %%."
+        ) % {
+            "unused": unused,
+            "currency": credit.currency,
+            "fee": fee_percent,
+        }
+        note = credit_note_issue(
+            invoice=Invoice.objects.get(pk=purchase.invoice_id),
+            amount=refund_net,
+            reason=reason,
+            actor=actor,
+            render_pdf=getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True),
+        )
+        refund_gross = -note.gross_total
+        method = purchase.payment_method
+        result = gateway_for(method.gateway).refund(
+            token=method.token,
+            amount=refund_gross,
+            currency=credit.currency,
+            idempotency_key=f"refund:{purchase.key}",
+            at=at,
+        )
+        refund = Charge.objects.create(
+            account=credit.account,
+            subscription=subscription,
+            kind=ChargeKind.REFUND,
+            status=ChargeStatus.REFUNDED if result.succeeded else ChargeStatus.FAILED,
+            period_start=at,
+            period_end=credit.ends_at,
+            description=reason,
+            net_amount=-note.net_total,
+            vat_amount=-note.vat_total,
+            amount=refund_gross,
+            currency=credit.currency,
+            key=f"refund:{purchase.key}",
+            payment_method=method,
+            gateway_ref=result.reference,
+            invoice_number=note.number,
+            refund_of=purchase,
+            attempts=1,
+            created_at=at,
+            paid_at=at,
+        )
+        credit.refund, credit.credit_note_number = refund, note.number
+        _mail_owner(
+            credit.account, "subscriptions_receipt", {"charge": refund, "method": str(method), "is_refund": True}
+        )
+    credit.save()
+    _audit(
+        account=credit.account,
+        actor=actor,
+        action="prepaid_discontinued",
+        unused=unused,
+        refund=refund_net,
+        fee=fee_percent,
+    )
+    return credit
