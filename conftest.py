@@ -35,8 +35,27 @@ ACCOUNT_A = AccountSpec("alfa", "Alfa Support ApS", Region.EU, "da", "owner@alfa
 ACCOUNT_B = AccountSpec("bravo", "Bravo Kundeservice AS", Region.UK, "nb", "owner@bravo.no", "Bjørn Bravo")
 
 
+# Kept when an account's schema is emptied: they describe the schema, not the team's data.
+SCHEMA_TABLES = ("django_migrations", "django_content_type", "auth_permission")
+
+
+def _empty_schema(account: Account) -> None:
+    """What a transactional flush does to the public schema, done to an account's schema: a
+    transactional test (live server, real worker) commits rows there that no rollback removes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND NOT (tablename = ANY(%s))",
+            [account.schema_name, list(SCHEMA_TABLES)],
+        )
+        tables = [f'"{account.schema_name}"."{name}"' for (name,) in cursor.fetchall()]
+        if tables:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
 def _ensure_account(spec: AccountSpec) -> Account:
-    """Get or (re)create the account row, reusing its schema when it exists already."""
+    """Get or (re)create the account row, reusing its schema when it exists already. A missing
+    row means a transactional test flushed the public schema: the account's schema is emptied
+    too, so every test starts from the same account."""
     account = Account.objects.filter(slug=spec.slug).first()
     if account is None:
         account = Account(
@@ -48,7 +67,10 @@ def _ensure_account(spec: AccountSpec) -> Account:
             status=AccountStatus.TRIAL,
             kind=AccountKind.CUSTOMER,
         )
+        existed = schema_exists(account.schema_name)
         account.save(verbosity=0)  # clones the template schema unless it exists already
+        if existed:
+            _empty_schema(account)
     Domain.objects.get_or_create(domain=f"{spec.slug}.localhost", defaults={"tenant": account, "is_primary": True})
     with tenant_context(account):
         if not User.objects.filter(role=Role.OWNER).exists():
