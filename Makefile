@@ -45,6 +45,9 @@ messages: deps
 	$(MANAGE) makemessages -l da -l nb --no-obsolete --no-location $(I18N_IGNORE)
 
 demo: migrate
+	$(MANAGE) load_billing_data
+	$(MANAGE) load_registry_demo
+	$(MANAGE) load_privacy_demo
 	$(MANAGE) load_demo
 	$(MANAGE) setup_periodic_tasks -v 0
 
