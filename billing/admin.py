@@ -18,6 +18,7 @@ from billing.models import (
     CustomDelivery,
     Document,
     DocumentLine,
+    ExchangeRate,
     Invoice,
     SellerProfile,
     VatRate,
@@ -47,6 +48,28 @@ class SellerProfileAdmin(admin.ModelAdmin):
 class VatRateAdmin(admin.ModelAdmin):
     list_display = ["country", "rate", "valid_from"]
     list_filter = ["country"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """ECB reference rates for the euro VAT line of documents in other currencies (Art. 230)."""
+
+    list_display = ["currency", "day", "per_eur"]
+    list_filter = ["currency"]
+    date_hierarchy = "day"
+
+
+class EuroVatMissingFilter(admin.SimpleListFilter):
+    title = _("VAT in EUR")
+    parameter_name = "vat_eur"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("missing", _("missing"))]
+
+    def queryset(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
+        if self.value() == "missing":
+            return queryset.exclude(currency="EUR").exclude(vat_total=0).filter(vat_total_eur__isnull=True)
+        return queryset
 
 
 @admin.register(BillingProfile)
@@ -96,7 +119,7 @@ class CreditForm(forms.Form):
 
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["number", "account", "status", "issued_at", "net_total", "vat_total", "gross_total", "currency"]
-    list_filter = ["status", "tax_treatment", "currency", "account"]
+    list_filter = ["status", "tax_treatment", "currency", EuroVatMissingFilter, "account"]
     search_fields = ["number", "account__name", "account__slug"]
     date_hierarchy = "issued_at"
     list_select_related = ["account"]

@@ -51,6 +51,9 @@ class DocumentSerializer(serializers.ModelSerializer):
             "net_total",
             "vat_total",
             "gross_total",
+            "eur_rate",
+            "eur_rate_day",
+            "vat_total_eur",
             "pdf_sha256",
             "lines",
         ]

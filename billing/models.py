@@ -70,6 +70,24 @@ class VatRate(models.Model):
         return f"{self.country} {self.rate} % ({self.valid_from})"
 
 
+class ExchangeRate(models.Model):
+    """The ECB reference rate of a day (1 EUR = `per_eur` units), entered by staff. Art. 230 of the
+    VAT Directive: on an invoice in another currency the VAT payable is also stated in euro."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    day = models.DateField(_("day"))
+    per_eur = models.DecimalField(_("units per euro"), max_digits=12, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-day"]
+        constraints = [models.UniqueConstraint(fields=["currency", "day"], name="one_exchange_rate_per_day")]
+
+    def __str__(self) -> str:
+        return f"1 EUR = {self.per_eur} {self.currency} ({self.day})"
+
+
 class ViesStatus(models.TextChoices):
     NONE = "none", _("No VAT number")
     UNVERIFIED = "unverified", _("Unverified (VIES unavailable)")
@@ -175,6 +193,11 @@ class Document(models.Model):
     net_total = models.DecimalField(_("net"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     vat_total = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     gross_total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Art. 230: a document in another currency states its VAT in euro too (ECB rate of the day
+    # before issue, the latest known).
+    eur_rate = models.DecimalField(_("units per euro"), max_digits=12, decimal_places=6, null=True, blank=True)
+    eur_rate_day = models.DateField(_("exchange rate of"), null=True, blank=True)
+    vat_total_eur = models.DecimalField(_("VAT in EUR"), max_digits=12, decimal_places=2, null=True, blank=True)
     # The PDF is rendered once after issue and never again; its hash proves it unchanged.
     pdf_file = models.CharField(_("PDF file"), max_length=255, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)

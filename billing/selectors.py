@@ -48,6 +48,7 @@ CSV_COLUMNS = [
     "vat",
     "gross",
     "currency",
+    "vat_eur",
     "credited_invoice",
     "pdf_sha256",
 ]
@@ -75,6 +76,7 @@ def documents_csv(documents: QuerySet[Document]) -> str:
                 doc.vat_total,
                 doc.gross_total,
                 doc.currency,
+                doc.vat_total_eur if doc.vat_total_eur is not None else "",
                 doc.credited_invoice.number if doc.credited_invoice else "",
                 doc.pdf_sha256,
             ]

@@ -12,6 +12,7 @@ The API other apps use (see README, "Billing"):
 """
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,16 +38,18 @@ from billing.models import (
     DocumentKind,
     DocumentLine,
     DocumentStatus,
+    ExchangeRate,
     Invoice,
     SellerProfile,
     TaxTreatment,
     ViesStatus,
 )
-from billing.tax import EU_COUNTRIES, SELLER_COUNTRY, LineInput, TaxDecision, Totals, lines_compute, tax_decide
+from billing.tax import EU_COUNTRIES, SELLER_COUNTRY, LineInput, TaxDecision, Totals, cents, lines_compute, tax_decide
 from billing.vies import UNAVAILABLE, VALID, ViesAdapter, vies_adapter
 from config.clock import now, today
 
 SYSTEM = "system"
+log = logging.getLogger(__name__)
 
 # BIL-8: the Owner may have the last invoice re-issued with new details within 15 days of its
 # issue date (day 15 included, day 16 refused).
@@ -347,11 +350,28 @@ def _finalise(document: Document, lines: list[DocumentLine], *, moment: datetime
     )
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
     document.issued_at = moment
+    _vat_in_euro(document, day=timezone.localdate(moment))
     if document.kind == DocumentKind.INVOICE:
         document.due_date = timezone.localdate(moment) + timedelta(days=PAYMENT_TERM_DAYS)
     # The account and credited invoice are instances already; the database checks the
     # constraints (and the number's, which is taken last).
     document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)
+
+
+def _vat_in_euro(document: Document, *, day: date) -> None:
+    """Art. 230: a document in another currency that charges VAT states the VAT in euro too, at
+    the latest ECB rate before the day of issue. Without a rate staff have entered, the document
+    is issued without it (and the admin lists it under "VAT in EUR: missing") rather than held
+    back: a paid charge must get its invoice."""
+    document.eur_rate = document.eur_rate_day = document.vat_total_eur = None
+    if document.currency == "EUR" or not document.vat_total:
+        return
+    rate = ExchangeRate.objects.filter(currency=document.currency, day__lt=day).order_by("-day").first()
+    if rate is None:
+        log.warning("No ECB rate for %s before %s: VAT not stated in EUR", document.currency, day)
+        return
+    document.eur_rate, document.eur_rate_day = rate.per_eur, rate.day
+    document.vat_total_eur = cents(document.vat_total / rate.per_eur)
 
 
 def _number_last(document: Document, *, actor: str, notify: bool, render_pdf: bool) -> Document:
