@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def database_fresh() -> None:
 def accounts_create(n: int) -> list[int]:
     from accounts.models import Account, AccountKind, AccountStatus
     from accounts.services import public_tenant_ensure
-    from billing.models import BillingProfile, SellerProfile
+    from billing.models import BillingProfile, ExchangeRate, SellerProfile
     from billing.subscriptions.models import PaymentMethod, Plan, SandboxToken, Subscription
 
     public_tenant_ensure()
@@ -74,6 +75,8 @@ def accounts_create(n: int) -> list[int]:
         bic="DEMOSKBX",
         email="billing@kontoportal.localhost",
     )
+    # Art. 230: USD invoices with VAT state it in euro too, at the last ECB rate (a demo rate here).
+    ExchangeRate.objects.create(currency="USD", day=(AT - timedelta(days=3)).date(), per_eur=Decimal("1.085000"))
     SandboxToken.objects.create(
         token="tok_bench",
         kind="card",
@@ -208,7 +211,7 @@ def main() -> None:
 
     connections.close_all()  # the workers open their own
     first = run(ids, workers)
-    second = run(ids, workers)
+    print(f"billing run: {n} accounts billed in {first:.1f} s wall = {n / first:.0f} accounts/s with {workers} workers")
 
     from billing.models import Invoice
     from billing.subscriptions.models import Charge, SandboxTransaction
@@ -218,9 +221,13 @@ def main() -> None:
     assert charges.values("subscription", "period_start").distinct().count() == n
     assert SandboxTransaction.objects.count() == n
     assert Invoice.objects.count() == n
-    print(f"billing run: {n} accounts billed in {first:.1f} s wall = {n / first:.0f} accounts/s with {workers} workers")
-    print(f"second run (idempotent, nothing to bill): {second:.1f} s wall = {n / second:.0f} accounts/s")
     print(f"checked: {n} charges, {n} processor transactions, {n} invoices — one per subscription and period")
+    connections.close_all()
+    second = run(ids, workers)
+    assert Charge.objects.filter(kind="renewal").count() == n and Invoice.objects.count() == n
+    print(
+        f"second run (idempotent, nothing to bill, nothing changed): {second:.1f} s wall = {n / second:.0f} accounts/s"
+    )
 
 
 if __name__ == "__main__":

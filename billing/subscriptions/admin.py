@@ -1,14 +1,19 @@
 """Staff admin of plans, prices (BIL-4), subscriptions, charges, dunning settings (BIL-12)."""
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.subscriptions import services
+from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import (
     BillingSettings,
     Charge,
@@ -96,12 +101,46 @@ class PriceNoticeAdmin(EvidenceAdmin):
     search_fields = ["account__name", "recipient"]
 
 
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(EvidenceAdmin):
     list_display = ["account", "plan", "seats", "cycle", "status", "period_end", "pending_plan", "pending_seats"]
     list_filter = ["status", "cycle", "plan"]
     search_fields = ["account__name", "account__slug"]
     list_select_related = ["account", "plan", "pending_plan"]
+    change_list_template = "admin/subscriptions/subscription/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="subscriptions_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        """MRR, accounts by status, trial conversion and failed payments over a chosen period."""
+        today = timezone.localdate(now())
+        default_start = (today.replace(day=1) - timedelta(days=150)).replace(day=1)
+        form = PeriodForm(request.GET or {"start": default_start, "end": today})
+        start, end = (
+            (form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else (default_start, today)
+        )
+        if end < start or (end - start).days > 3 * 366:
+            start, end = default_start, today
+        return TemplateResponse(
+            request,
+            "admin/subscriptions/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Subscriptions dashboard"),
+                "form": form,
+                "data": dashboard(start=start, end=end),
+                "opts": self.model._meta,
+            },
+        )
 
 
 class ChargeAttemptInline(admin.TabularInline):
