@@ -15,6 +15,8 @@ from config.jobs import JobReport, job
 def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
     """Bill every subscription period that has started (BIL-1)."""
     report = JobReport()
+    if not dry_run:
+        services.lifetime_subscription_ensure(account=account, at=at)
     subscription = services.billing_due(account=account, at=at)
     pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind="renewal").exists()
     if subscription is None and not pending:

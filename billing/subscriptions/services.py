@@ -69,6 +69,8 @@ SYSTEM = "system"
 NOTICE_PERIOD = timedelta(days=30)  # BIL-4
 PREVIEW_VALID_FOR = timedelta(minutes=30)  # a preview older than this is re-shown, not charged
 NO_PAYMENT_METHOD = "no_payment_method"
+NO_BILLING_DETAILS = "no_billing_details"
+LIFETIME_PLAN = "all-inclusive"  # LTD-4/5: the plan a lifetime code gives, and the price of extra users
 
 DECLINE_MESSAGES = {
     DECLINED: gettext_lazy("The card was declined. Nothing was charged and nothing was changed."),
@@ -78,6 +80,10 @@ DECLINE_MESSAGES = {
     INVALID_CVC: gettext_lazy("The security code (CVC) must be 3 or 4 digits."),
     INVALID_EXPIRY: gettext_lazy("The expiry date is not valid."),
     NO_PAYMENT_METHOD: gettext_lazy("There is no payment method. Please add a card or PayPal."),
+    NO_BILLING_DETAILS: gettext_lazy(
+        "Billing details are missing: full name, e-mail, company, address and, where the law asks for it, "
+        "the VAT number."
+    ),
 }
 
 
@@ -352,6 +358,8 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     method = payment_method_current(charge.account)
     if charge.amount == 0:
         result = ChargeResult(True, "")
+    elif not _has_billing_details(charge.account_id):
+        result = ChargeResult(False, "", NO_BILLING_DETAILS)  # an invoice needs the buyer (LTD-7)
     elif method is None:
         result = ChargeResult(False, "", NO_PAYMENT_METHOD)
     else:
@@ -374,6 +382,12 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     else:
         _charge_failed(charge, at=at, actor=actor)
     return charge
+
+
+def _has_billing_details(account_id: int) -> bool:
+    from billing.models import BillingProfile
+
+    return BillingProfile.objects.filter(account_id=account_id).exists()
 
 
 def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
@@ -440,6 +454,17 @@ def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
         attempt=charge.attempts,
     )
     account = Account.objects.get(pk=charge.account_id)
+    lifetime = charge.subscription.included_seats > 0
+    if lifetime and charge.failure_code in (NO_PAYMENT_METHOD, NO_BILLING_DETAILS):
+        # LTD-7/8: the first charge of a lifetime account asks for full billing details and a
+        # payment method; until they are given the account has no access.
+        if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
+            from accounts.lifecycle import account_suspend
+
+            with translation.override(account.language):
+                reason = _("Billing details and a payment method are needed for the users beyond the lifetime package.")
+            account_suspend(account=account, actor=SYSTEM, reason=reason)
+        return
     if charge.next_retry_at is None:
         if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
             from accounts.lifecycle import account_suspend
@@ -706,6 +731,7 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
     subscription = Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription_id)
     claimed: list[Charge] = []
     while subscription.status != SubscriptionStatus.ENDED and subscription.period_end <= at:
+        previous = proration.Period(subscription.period_start, subscription.period_end)
         start = subscription.period_end
         if subscription.pending_cycle and subscription.pending_cycle != subscription.cycle:
             subscription.cycle = subscription.pending_cycle
@@ -723,7 +749,11 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         terms = subscription_terms(subscription, period.start)
         currency = currency_of(subscription.plan, period.start)
         description = _describe(subscription, subscription.plan, subscription.seats, subscription.cycle, period)
-        lines = [(description, Decimal("1"), terms.price), *_surcharge_lines(subscription, period)]
+        lines = [
+            (description, Decimal("1"), terms.price),
+            *_surcharge_lines(subscription, period),
+            *_lifetime_extra_lines(subscription, previous),
+        ]
         charge = _claim(
             subscription=subscription,
             kind=ChargeKind.RENEWAL,
@@ -756,6 +786,66 @@ def _surcharge_lines(subscription: Subscription, period: proration.Period) -> li
             (_("Surcharge for a shared login: %(user)s (per month)") % {"user": f.user_email}, months, fee)
             for f in flags
         ]
+
+
+def _lifetime_extra_lines(subscription: Subscription, period: proration.Period) -> list[tuple[str, Decimal, Decimal]]:
+    """LTD-5: users beyond the lifetime package, billed monthly in arrears for the days each was
+    active (from the daily user counts), at the regular all-inclusive price per user-month."""
+    if subscription.included_seats == 0:
+        return []
+    from django_tenants.utils import schema_exists, tenant_context
+
+    from accounts.workspace.models import UsageSnapshot
+
+    account = subscription.account
+    if account.deleted_at is not None or not schema_exists(account.schema_name):
+        return []
+    with tenant_context(account):
+        counts = list(
+            UsageSnapshot.objects.filter(day__gte=period.start.date(), day__lt=period.end.date()).values_list(
+                "user_count", flat=True
+            )
+        )
+    extra_days = sum(max(count - subscription.included_seats, 0) for count in counts)
+    if not extra_days:
+        return []
+    days = (period.end.date() - period.start.date()).days
+    price = terms_of(plan=Plan.objects.get(code=LIFETIME_PLAN), seats=1, cycle=Cycle.MONTHLY, at=period.start)
+    with translation.override(account.language):
+        text = _("Users beyond the lifetime package: %(days)s user-days, %(start)s – %(end)s") % {
+            "days": extra_days,
+            "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
+        }
+    return [(text, (Decimal(extra_days) / days).quantize(Decimal("0.001")), price.unit_price)]
+
+
+def lifetime_subscription_ensure(*, account: Account, at: datetime) -> Subscription | None:
+    """LTD-4: a lifetime-code account holds a subscription to the all-inclusive plan whose first
+    seats are included for life; its monthly renewals bill only the users beyond them."""
+    from accounts.models import LifetimeCode
+
+    code = LifetimeCode.objects.filter(account=account).select_related("batch").first()
+    if code is None:
+        return None
+    existing = Subscription.objects.filter(account=account).first()
+    if existing is not None:
+        return existing
+    start = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    subscription = Subscription(
+        account=account,
+        plan=Plan.objects.get(code=LIFETIME_PLAN),
+        seats=code.batch.seats,
+        included_seats=code.batch.seats,
+        cycle=Cycle.MONTHLY,
+        anchor=start,
+        period_start=start,
+        period_end=proration.add_months(start, 1),
+        created_at=at,
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
 
 
 def billing_due(*, account: Account, at: datetime) -> Subscription | None:
