@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.subscriptions import services
 from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import (
+    AccountUsage,
     BillingSettings,
     Charge,
     ChargeAttempt,
@@ -221,3 +223,30 @@ class PrepaidCreditAdmin(EvidenceAdmin):
                 services.prepaid_discontinue(credit=credit, actor=request.user.email)
             except services.SubscriptionError as error:
                 self.message_user(request, f"{credit}: {error.message}", messages.ERROR)
+
+
+class OverThresholdFilter(admin.SimpleListFilter):
+    """BIL-5: the staff list of enterprise candidates."""
+
+    title = _("enterprise candidate")
+    parameter_name = "over"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Over a threshold"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() != "yes":
+            return queryset
+        settings = BillingSettings.current()
+        return queryset.filter(
+            Q(end_users__gte=settings.enterprise_end_users)
+            | Q(tickets__gte=F("agents") * settings.enterprise_tickets_per_agent)
+        )
+
+
+@admin.register(AccountUsage)
+class AccountUsageAdmin(admin.ModelAdmin):
+    list_display = ["month", "account", "end_users", "tickets", "agents", "tickets_per_agent"]
+    list_filter = [OverThresholdFilter, "month"]
+    search_fields = ["account__name", "account__slug"]
+    list_select_related = ["account"]

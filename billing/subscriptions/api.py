@@ -1,16 +1,17 @@
 """Staff API of plans, subscriptions (with the change preview) and payments, on /api/v1/."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from accounts.models import Account
 from billing.subscriptions import services
 from billing.subscriptions.forms import PlanChoiceForm
-from billing.subscriptions.models import Charge, ChargeAttempt, Plan, PlanPrice, Subscription
+from billing.subscriptions.models import AccountUsage, Charge, ChargeAttempt, Plan, PlanPrice, Subscription
 from config.clock import now
 
 
@@ -165,8 +166,49 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+class UsageSerializer(serializers.ModelSerializer):
+    account = serializers.SlugRelatedField(slug_field="slug", queryset=Account.objects.customers())
+    tickets_per_agent = serializers.DecimalField(max_digits=12, decimal_places=1, read_only=True)
+
+    class Meta:
+        model = AccountUsage
+        fields = ["account", "month", "end_users", "tickets", "agents", "tickets_per_agent"]
+
+    def validate_month(self, value):  # type: ignore[no-untyped-def]
+        return value.replace(day=1)
+
+    def create(self, validated_data):  # type: ignore[no-untyped-def]
+        usage, _ = AccountUsage.objects.update_or_create(
+            account=validated_data["account"],
+            month=validated_data["month"],
+            defaults={**validated_data, "recorded_at": now()},
+        )
+        return usage
+
+
+class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """BIL-5: the helpdesk reports each account's month (end users, tickets, agents);
+    `?over=1` lists the accounts over a staff threshold."""
+
+    serializer_class = UsageSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return AccountUsage.objects.select_related("account").order_by("-month", "account__slug")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        if request.query_params.get("over") and (month := request.query_params.get("month")):
+            from datetime import date
+
+            from billing.subscriptions.selectors import enterprise_candidates
+
+            rows = enterprise_candidates(month=date.fromisoformat(month))
+            return Response(UsageSerializer(rows, many=True).data)
+        return super().list(request, *args, **kwargs)
+
+
 def register(router: DefaultRouter) -> None:
     """Register this app's viewsets."""
     router.register("plans", PlanViewSet, basename="plan")
     router.register("subscriptions", SubscriptionViewSet, basename="subscription")
     router.register("payments", PaymentViewSet, basename="payment")
+    router.register("usage", UsageViewSet, basename="usage")

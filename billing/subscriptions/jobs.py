@@ -1,9 +1,11 @@
 """Scheduled jobs of subscriptions: the billing run (BIL-1) and dunning (BIL-12)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from accounts.models import Account
-from billing.subscriptions import services
+from billing.subscriptions import selectors, services
 from billing.subscriptions.models import Charge, ChargeStatus
 from config.jobs import JobReport, job
 
@@ -50,4 +52,31 @@ def dunning(*, at: datetime, dry_run: bool) -> JobReport:
             report.add("exhausted", f"{charge.account.slug}: retries exhausted, account suspended")
         else:
             report.add("retry_failed", f"{charge.account.slug}: next retry {charge.next_retry_at.isoformat()}")
+    return report
+
+
+# Every day at 07:20, before office hours: last month's figures are complete by then.
+@job("subscriptions_enterprise_candidates", crontab={"minute": "20", "hour": "7"})
+def enterprise_candidates(*, at: datetime, dry_run: bool) -> JobReport:
+    """Flag accounts over the staff's enterprise thresholds in last month's usage (BIL-5)."""
+    from accounts.lifecycle import audit
+    from accounts.models import AccountEvent
+
+    report = JobReport()
+    last_month = (timezone.localdate(at).replace(day=1) - timedelta(days=1)).replace(day=1)
+    for row in selectors.enterprise_candidates(month=last_month):
+        month = last_month.isoformat()
+        if AccountEvent.objects.filter(account=row.account, action="enterprise_candidate", data__month=month).exists():
+            continue
+        report.add(
+            "flagged", f"{row.account.slug}: {row.end_users} end users, {row.tickets_per_agent} tickets per agent"
+        )
+        if not dry_run:
+            # The alert staff see in the account's audit log and the usage list's filter.
+            audit(
+                account=row.account,
+                actor="system",
+                action="enterprise_candidate",
+                data={"month": month, "end_users": row.end_users, "tickets_per_agent": str(row.tickets_per_agent)},
+            )
     return report

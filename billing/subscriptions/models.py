@@ -405,3 +405,28 @@ class SandboxTransaction(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class AccountUsage(models.Model):
+    """BIL-5: an account's size in a month, as the helpdesk reports it (API or admin). Accounts over
+    the staff's thresholds are candidates for an enterprise agreement."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    end_users = models.PositiveIntegerField(_("end users"))
+    tickets = models.PositiveIntegerField(_("tickets"))
+    agents = models.PositiveIntegerField(_("agents"), validators=[MinValueValidator(1)])
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("account usage")
+        verbose_name_plural = _("account usage")
+        ordering = ["-month", "account"]
+        constraints = [models.UniqueConstraint(fields=["account", "month"], name="one_usage_per_account_month")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.month:%Y-%m}"
+
+    @property
+    def tickets_per_agent(self) -> Decimal:
+        return (Decimal(self.tickets) / self.agents).quantize(Decimal("0.1"))

@@ -1,14 +1,21 @@
 """Reads: current prices, the terms of a subscription, quotes, billing history."""
 
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from billing.subscriptions import proration
-from billing.subscriptions.models import Charge, PaymentMethod, Plan, PlanPrice, Subscription
+from billing.subscriptions.models import (
+    AccountUsage,
+    BillingSettings,
+    Charge,
+    PaymentMethod,
+    Plan,
+    PlanPrice,
+    Subscription,
+)
 
 FEATURE_LABELS = {
     "email": _("E-mail tickets"),
@@ -91,5 +98,14 @@ def price_changed_since(*, plan_codes: list[str], since: datetime, at: datetime)
     )
 
 
-def money_label(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}".replace(",", "\u00a0")
+def enterprise_candidates(*, month: date) -> list[AccountUsage]:
+    """BIL-5: the month's usage rows over either staff threshold, largest first."""
+    settings = BillingSettings.current()
+    rows = AccountUsage.objects.filter(month=month.replace(day=1)).select_related("account")
+    over = [
+        row
+        for row in rows
+        if row.end_users >= settings.enterprise_end_users
+        or row.tickets_per_agent >= settings.enterprise_tickets_per_agent
+    ]
+    return sorted(over, key=lambda row: (row.end_users, row.tickets_per_agent), reverse=True)
