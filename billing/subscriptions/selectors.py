@@ -109,3 +109,8 @@ def enterprise_candidates(*, month: date) -> list[AccountUsage]:
         or row.tickets_per_agent >= settings.enterprise_tickets_per_agent
     ]
     return sorted(over, key=lambda row: (row.end_users, row.tickets_per_agent), reverse=True)
+
+
+def has_paid_subscription(account: Account) -> bool:
+    """ACC-11's question: does the account pay (a subscription not ended, on a priced plan)?"""
+    return Subscription.objects.filter(account=account).exclude(status="ended").exclude(plan__code="free").exists()
