@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # What this app holds about a person (login records and invitations), for the privacy desk.
+        from accounts import personal_data  # noqa: F401

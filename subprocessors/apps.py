@@ -7,3 +7,7 @@ class SubprocessorsConfig(AppConfig):
 
     name = "subprocessors"
     verbose_name = _("Sub-processors")
+
+    def ready(self) -> None:
+        # What this app holds about a person (notice subscriptions), for the privacy desk.
+        from subprocessors import personal_data  # noqa: F401
