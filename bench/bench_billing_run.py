@@ -9,7 +9,10 @@ mark the invoice paid (no PDF), log the receipt e-mail. Then it checks: one char
 transaction and one invoice per subscription and period. A second run over the same accounts
 must change nothing (idempotence) and is timed too.
 
-    .venv/bin/python bench/bench_billing_run.py [N=10000] [W=2]
+    .venv/bin/python bench/bench_billing_run.py [N=1000] [W=2]
+
+The default (1,000 accounts) finishes in about 2 minutes on the shared 2-core machine; the
+issue's figure is `bench_billing_run.py 10000 2` (about a quarter of an hour there).
 """
 
 import multiprocessing
@@ -194,7 +197,7 @@ def run(account_ids: list[int], workers: int) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     _setup()
     from django.conf import settings
