@@ -127,3 +127,13 @@ def test_bil7_paypal_agreement_token_pays(trial_account_a: Account, plans: dict[
     charge = subscription.charges.get()
     assert charge.amount == Decimal("780.00")  # 2 × 390 a year
     assert SandboxTransaction.objects.filter(token=charge.payment_method.token, succeeded=True).count() == 1
+
+
+@time_machine.travel(T0, tick=False)
+def test_acc4_paid_plan_counts_as_paid_subscription_for_acc11(trial_account_a: Account, plans: dict[str, Plan]) -> None:
+    from billing.subscriptions.selectors import has_paid_subscription
+
+    assert not has_paid_subscription(trial_account_a)
+    add_card(trial_account_a)
+    services.subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
+    assert has_paid_subscription(trial_account_a)
