@@ -231,10 +231,10 @@ def account_purge(*, account: Account, actor: str, reason: str) -> Account:
 
 def account_has_paid_subscription(account: Account) -> bool:
     """ACC-11 hook: accounts with a paid subscription are never deleted for inactivity.
+    The subscriptions app answers (a subscription not ended, on a priced plan)."""
+    from billing.subscriptions.selectors import has_paid_subscription
 
-    Until billing has subscriptions this reads "active with a plan name"; billing replaces the
-    body with a look-up of its own subscriptions."""
-    return account.status == S.ACTIVE and bool(account.plan_name)
+    return has_paid_subscription(account)
 
 
 def reactivation_deadline(account: Account) -> datetime | None:

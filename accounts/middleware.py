@@ -11,8 +11,12 @@ from django.shortcuts import render
 
 from accounts.lifecycle import NO_ACCESS, reactivation_deadline
 from accounts.logins import login_touch
+from accounts.models import Account, AccountStatus
 
 OPEN_PATHS = ("/healthz", "/i18n/setlang/", "/static/", "/min-konto/login/", "/min-konto/logout/")
+# BIL-12 / LTD-8: an account suspended for an unpaid charge is restored by paying, so its Owner
+# can still reach the payment method and billing details (the views check the role).
+PAYMENT_PATHS = ("/min-konto/plan/payment-method/", "/min-konto/billing/details/")
 
 
 class AccountAccessMiddleware:
@@ -28,17 +32,24 @@ class AccountAccessMiddleware:
             connection.set_schema_to_public()
             return self._explain(request, account)
         if account.status in NO_ACCESS and not request.path.startswith(OPEN_PATHS):
-            return self._explain(request, account)
+            if not (request.path.startswith(PAYMENT_PATHS) and self._can_pay(account)):
+                return self._explain(request, account)
         response = self.get_response(request)
         if hasattr(request, "user") and request.user.is_authenticated:
             login_touch(request)
         return response
 
-    def _explain(self, request: HttpRequest, account: object) -> HttpResponse:
+    @staticmethod
+    def _can_pay(account: Account) -> bool:
+        from billing.subscriptions.selectors import suspended_for_payment
+
+        return account.status == AccountStatus.SUSPENDED and suspended_for_payment(account)
+
+    def _explain(self, request: HttpRequest, account: Account) -> HttpResponse:
         request.user = AnonymousUser()
-        return render(
-            request,
-            "minkonto/no_access.html",
-            {"account": account, "reactivate_by": reactivation_deadline(account)},  # type: ignore[arg-type]
-            status=403,
-        )
+        context = {
+            "account": account,
+            "reactivate_by": reactivation_deadline(account),
+            "can_pay": account.deleted_at is None and self._can_pay(account),
+        }
+        return render(request, "minkonto/no_access.html", context, status=403)

@@ -144,8 +144,14 @@ def test_acc11_never_deleted_without_a_warning_first(idle):
 
 
 def test_acc11_paid_and_exempt_accounts_are_left_alone(idle, accounts_ready):
+    from billing.subscriptions.models import Plan
+    from billing.subscriptions.tests.conftest import reference_data_ensure, subscribe
+
+    reference_data_ensure()
     with time_machine.travel(T0, tick=False):
-        paid = make_account("paidtest", status=AccountStatus.ACTIVE, plan_name="Team")
+        # a paid subscription, started the way a customer starts one (ACC-4)
+        paid = make_account("paidtest", status=AccountStatus.TRIAL)
+        subscribe(paid, Plan.objects.get(code="team"), seats=1)
     account_inactivity_exempt(account=idle, actor="staff@kontoportal.test", reason="Seasonal business")
     output = run_jobs("inactivity", at=T0 + timedelta(weeks=9))
     assert "idletest" not in output and "paidtest" not in output

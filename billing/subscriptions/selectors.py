@@ -11,6 +11,7 @@ from billing.subscriptions.models import (
     AccountUsage,
     BillingSettings,
     Charge,
+    ChargeStatus,
     PaymentMethod,
     Plan,
     PlanPrice,
@@ -114,3 +115,9 @@ def enterprise_candidates(*, month: date) -> list[AccountUsage]:
 def has_paid_subscription(account: Account) -> bool:
     """ACC-11's question: does the account pay (a subscription not ended, on a priced plan)?"""
     return Subscription.objects.filter(account=account).exclude(status="ended").exclude(plan__code="free").exists()
+
+
+def suspended_for_payment(account: Account) -> bool:
+    """BIL-12 / LTD-8: an unpaid charge stands, so paying (a working card, billing details)
+    restores the account; the Owner must reach those pages while suspended."""
+    return Charge.objects.filter(account=account, status=ChargeStatus.FAILED).exists()
