@@ -7,6 +7,12 @@ from privacy.models import RequestKind, RequestRole
 FORM_KINDS = [(k, label) for k, label in RequestKind.choices]
 
 
+def _controller_name() -> str:
+    from privacy.selectors import controller
+
+    return controller()["name"]
+
+
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("What do you want to do?"), choices=FORM_KINDS)
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
@@ -39,7 +45,7 @@ class WrittenWithdrawalForm(forms.Form):
     company = forms.CharField(label=_("Company name"), max_length=200)
     full_name = forms.CharField(label=_("Data subject (your full name)"), max_length=200)
     email = forms.EmailField(label=_("Your e-mail address"))
-    processor_name = forms.CharField(label=_("Data processor"), max_length=200, initial="Kontoportal s.r.o.")
+    processor_name = forms.CharField(label=_("Data processor"), max_length=200, initial=_controller_name)
     details = forms.CharField(label=_("Your written request"), widget=forms.Textarea(attrs={"rows": 5}))
     signature_name = forms.CharField(label=_("Signature: type your full name"), max_length=200, required=False)
     signature_confirmed = forms.BooleanField(label=_("I confirm that this typed name is my signature."), required=False)

@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.clock import today
+from config.clock import now, today
 from privacy.models import (
     DataCategory,
     DataSource,
@@ -37,6 +37,22 @@ CONTROLLER = getattr(
     },
 )
 NEAR_DEADLINE_DAYS = 7
+
+
+def controller() -> dict[str, str]:
+    """The controller is the seller: the staff-edited seller profile (the one on invoices) when
+    there is one, so the data-processing page and the invoices never name two companies."""
+    from billing.models import SellerProfile
+
+    seller = SellerProfile.objects.filter(valid_from__lte=now()).order_by("-valid_from", "-id").first()
+    if seller is None:
+        return CONTROLLER
+    return {
+        "name": seller.legal_name,
+        "address": f"{seller.street}, {seller.postcode} {seller.city}",
+        "email": CONTROLLER["email"],
+    }
+
 
 # The rights, in the order of the GDPR articles, with the article that grants each.
 RIGHTS = [
@@ -136,7 +152,7 @@ def register_summary(language: str) -> dict[str, Any]:
             if name not in recipients:
                 recipients.append(name)
     return {
-        "controller": CONTROLLER,
+        "controller": controller(),
         "authority": SUPERVISORY_AUTHORITY,
         "records": [
             {
