@@ -4,11 +4,19 @@ are rolled back with it), running named jobs, reading the audit."""
 import io
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Account, AccountEvent, AccountStatus, FreeMailDomain
 from accounts.services import account_create
+
+
+def origin(host: str) -> str:
+    """Scheme, host and port of the links the portal writes (KONTO_PUBLIC_SCHEME/PORT), so the tests
+    pass whatever port a deployment sets."""
+    port = "" if settings.PUBLIC_PORT in {"", "80", "443"} else f":{settings.PUBLIC_PORT}"
+    return f"{settings.PUBLIC_SCHEME}://{host}{port}"
 
 
 def make_account(slug: str, *, owner_email: str | None = None, language: str = "da", **fields: object) -> Account:

@@ -19,7 +19,7 @@ from accounts.models import Account, AccountStatus, LifetimeCode, LifetimeCodeBa
 from accounts.signup import SignupError, account_signup
 from accounts.users.models import Role, User
 from accounts.users.services import invitation_accept, user_invite
-from tests.acc_helpers import reload
+from tests.acc_helpers import origin, reload
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # LTD-2: the seed's deadline
@@ -53,7 +53,7 @@ def test_ltd1_code_redeemed_at_signup_gives_the_all_inclusive_plan(codes):
     code = LifetimeCode.objects.get(code="LTD-AAAA-1111")
     assert code.account == account and code.redeemed_at == BEFORE
     assert (account.status, account.plan_name, account.trial_ends_at) == (AccountStatus.ACTIVE, "All-inclusive", None)
-    assert result.welcome_url.startswith("http://livstid-test.localhost:8000/min-konto/welcome/")
+    assert result.welcome_url.startswith(origin("livstid-test.localhost") + "/min-konto/welcome/")
 
 
 @pytest.mark.django_db
