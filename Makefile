@@ -17,7 +17,8 @@ test: deps services compilemessages
 setup: deps services compilemessages migrate
 
 $(VENV)/.installed: requirements.txt
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(PY) || { scripts/python-check.sh python3 && python3 -m venv $(VENV); }
+	scripts/python-check.sh $(PY)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
