@@ -23,7 +23,13 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
 
-deps: system-packages $(VENV)/.installed
+deps: system-packages $(VENV)/.installed var/secret-key
+
+# A random development key, written once (var/ is not committed): `make run` serves with DEBUG
+# off, where the built-in key is refused. Deployments set KONTO_SECRET_KEY instead.
+var/secret-key:
+	mkdir -p var
+	umask 077 && head -c 48 /dev/urandom | base64 -w 0 > $@
 
 system-packages:
 	scripts/system-packages.sh

@@ -3,6 +3,7 @@
 
 import os
 
+from celery import signals
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -10,3 +11,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = CeleryApp("kontoportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_builtin_secret_key(**kwargs: object) -> None:
+    """A worker or beat with the public built-in SECRET_KEY outside DEBUG does not start. SystemExit,
+    because Celery logs and swallows ordinary exceptions raised by signal handlers."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.checks import secret_key_refuse
+
+    try:
+        secret_key_refuse()
+    except ImproperlyConfigured as error:
+        raise SystemExit(f"Kontoportal: {error}") from None

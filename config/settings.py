@@ -2,9 +2,12 @@
 (see README, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+from config.secret_key import secret_key_fallbacks_from_env, secret_key_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,7 +20,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# KONTO_SECRET_KEY, else the development key `make` writes to var/secret-key; the built-in key
+# is refused outside DEBUG by a system check (config/checks.py, config/secret_key.py).
+SECRET_KEY = secret_key_from_env(BASE_DIR)
+# Old keys, comma-separated, still accepted while a new key is rolled out.
+SECRET_KEY_FALLBACKS = secret_key_fallbacks_from_env()
 DEBUG = env_bool("DEBUG", False)
 
 # Accounts are served at <slug>.<BASE_DOMAIN>; staff and the public pages at BASE_DOMAIN.
@@ -29,6 +36,8 @@ PUBLIC_SCHEME = env("PUBLIC_SCHEME", "http")
 
 SHARED_APPS = [
     "django_tenants",
+    # What every app needs once (transitions, reactions, the support-access guard); no models yet.
+    "core",
     "accounts",
     "accounts.users",
     "django.contrib.admin",
@@ -46,6 +55,8 @@ SHARED_APPS = [
     "billing.subscriptions",
     "privacy",
     "subprocessors",
+    # Failed logins of every host are counted in the public schema (ACC-2; accounts/lockout.py).
+    "axes",
 ]
 # What belongs to a customer's own team lives in its schema.
 TENANT_APPS = [
@@ -75,8 +86,11 @@ ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Request counts and latency for /metrics (first and last, to time the whole stack).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianAliasMiddleware",
     "config.middleware.PortalLocaleMiddleware",
@@ -87,6 +101,9 @@ MIDDLEWARE = [
     # Suspended/cancelled/closed accounts: only the page that explains it (ACC-5, ACC-7, ACC-10).
     "accounts.middleware.AccountAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Turns axes' lockout flag into the lockout page (keep it last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -136,6 +153,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "users.User"
+# AxesBackend first: it refuses a locked user+IP pair before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -183,6 +202,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Faults (README, "Jobs under faults"): a task is acknowledged when it ends (acks_late), so the
+# task of a worker that dies is delivered again: at once when only its child process died
+# (reject_on_worker_lost), otherwise when Redis' visibility timeout runs out. That timeout is
+# 10 minutes instead of Redis' default hour, and longer than any task may run (hard limit
+# 5 minutes) or wait for a retry (60 s), so a task still running is never delivered twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_SOFT_TIME_LIMIT = 270
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
+# A document still without its PDF this many minutes after its issue is queued again by the
+# job `billing_render_missing_pdfs` (every 5 minutes).
+BILLING_PDF_REQUEUE_AFTER_MINUTES = 3
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -199,7 +230,82 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Staff API of the Kontoportal back office.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every staff endpoint: staff only, like the API itself.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
 }
+
+# Content-Security-Policy (django-csp) on every response, in development too: scripts only from
+# this site's static files, never inline (static/js/); styles may still be inline (a few pages and
+# the admin use style attributes). form-action also allows the account hosts: sign-up redirects
+# to the new account's host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", f"*.{BASE_DOMAIN}:*", f"{BASE_DOMAIN}:*"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# /metrics (Prometheus text format, django-prometheus and Celery task counters; config/metrics.py)
+# on the public host: for logged-in staff, and for a scraper connecting straight from one of the
+# addresses or networks in KONTO_METRICS (comma-separated; "off" turns the endpoint off). A
+# request relayed by a proxy (it carries X-Forwarded-For) never passes on its address alone.
+METRICS_ALLOWED = env("METRICS", "127.0.0.1,::1")
+
+# Optional error reporting: Sentry's SDK starts only when KONTO_SENTRY_DSN is set (web and worker
+# alike; its Django and Celery integrations switch on by themselves). No personal data is sent:
+# no user, no cookies, no request bodies.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )
+
+# ACC-2 login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one user from one IP
+# address, that pair is refused (even with the right password) for LOGIN_COOLOFF_MINUTES, or until
+# staff unlock it in the admin. Min konto, the admin and the API token endpoint alike.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are recorded per account already (workspace.LoginRecord); axes keeps only
+# the failed attempts, which expire with the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # registered with an "Unlock" action by accounts/admin_lockout.py
+AXES_VERBOSE = False
+
+# Throttles on forms that mail an address or create something (django-ratelimit, counted in the
+# cache; accounts/throttle.py): "<count>/<period>", period s, m, h or d. Per address and per IP.
+RATE_LIMITS = {
+    "password_reset_address": env("RATE_PASSWORD_RESET_ADDRESS", "3/h"),
+    "password_reset_ip": env("RATE_PASSWORD_RESET_IP", "20/h"),
+    "subscribe_address": env("RATE_SUBSCRIBE_ADDRESS", "2/h"),
+    "subscribe_ip": env("RATE_SUBSCRIBE_IP", "20/h"),
+    "signup_address": env("RATE_SIGNUP_ADDRESS", "3/d"),
+    "signup_ip": env("RATE_SIGNUP_IP", "5/h"),
+    "privacy_request_address": env("RATE_PRIVACY_REQUEST_ADDRESS", "3/h"),
+    "privacy_request_ip": env("RATE_PRIVACY_REQUEST_IP", "20/h"),
+    "invitation_user": env("RATE_INVITATION_USER", "30/h"),
+}
+RATELIMIT_USE_CACHE = "default"
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,10 @@
 from config.settings import *  # noqa: F403
 from config.settings import env
 
+# A key of the tests' own: never the built-in one (refused outside DEBUG) nor a developer's file.
+SECRET_KEY = "test-only-key-3f9c1e7a5b2d48e6a0c4f1b9d7e2a6c8-not-for-any-deployment"
+SECRET_KEY_FALLBACKS: list[str] = []
+
 REDIS_URL = env("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
