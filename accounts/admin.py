@@ -433,3 +433,6 @@ class MailLogAdmin(ReadOnlyAdmin):
 
 
 admin.site.empty_value_display = _("(none)")
+
+# ACC-2: locked logins, with staff's "Unlock" action (its own module: this one is long enough).
+import accounts.admin_lockout  # noqa: E402, F401
