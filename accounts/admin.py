@@ -45,6 +45,7 @@ from accounts.services import (
     support_entry_start,
 )
 from config.clock import now
+from core.transitions import IllegalTransition
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -106,7 +107,7 @@ def _reason_action(
                 try:
                     apply(account, request.user.email, form.cleaned_data)
                     done += 1
-                except LifecycleError as error:
+                except (LifecycleError, IllegalTransition) as error:
                     modeladmin.message_user(request, f"{account}: {error.message}", messages.ERROR)
             if done:
                 modeladmin.message_user(request, gettext("Done for %(n)s account(s).") % {"n": done}, messages.SUCCESS)
@@ -239,7 +240,7 @@ class AccountAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             try:
                 support_entry_start(account=account, staff=request.user.email, reason=form.cleaned_data["reason"])
-            except LifecycleError as error:
+            except (LifecycleError, IllegalTransition) as error:
                 self.message_user(request, str(error.message), messages.ERROR)
                 return None
             return HttpResponseRedirect(reverse("admin:accounts_account_support", args=[account.pk]))
@@ -318,7 +319,7 @@ class CancellationRequestAdmin(admin.ModelAdmin):
         for item in queryset:
             try:
                 cancellation_confirm(request=item, staff=request.user.email)
-            except LifecycleError as error:
+            except (LifecycleError, IllegalTransition) as error:
                 self.message_user(request, f"{item.account}: {error.message}", messages.ERROR)
 
 
@@ -418,7 +419,7 @@ class LifetimeCodeAdmin(admin.ModelAdmin):
                 continue
             try:
                 lifetime_code_sharing_suspend(code=code, actor=request.user.email)
-            except LifecycleError as error:
+            except (LifecycleError, IllegalTransition) as error:
                 self.message_user(request, f"{code}: {error.message}", messages.ERROR)
 
 

@@ -17,6 +17,7 @@ from accounts.lifecycle import (
 from accounts.models import Account, AccountEvent
 from accounts.services import account_inactivity_exempt
 from accounts.users.models import User
+from core.transitions import IllegalTransition
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -90,7 +91,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
         account = self.get_object()
         try:
             ACTIONS[name](account, request.user.email, payload.validated_data["reason"])
-        except LifecycleError as error:
+        except (LifecycleError, IllegalTransition) as error:
             return Response({"detail": str(error.message)}, status=status.HTTP_409_CONFLICT)
         account.refresh_from_db()
         return Response(AccountSerializer(account).data)

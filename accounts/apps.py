@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # What this app holds about a person (login records and invitations), for the privacy desk.
-        from accounts import personal_data  # noqa: F401
+        # What this app holds about a person (login records and invitations), for the privacy
+        # desk; and the account state machine's audit reaction, registered before any transition.
+        from accounts import lifecycle, personal_data  # noqa: F401

@@ -1,9 +1,10 @@
 """The account state machine (ACC-5 … ACC-7, ACC-10 … ACC-12) and the one audit writer.
 
-Every status change goes through `transition()`: the allowed transitions are listed once in
-`TRANSITIONS`, an illegal one raises `IllegalTransition`, and each change writes its
-`AccountEvent` (actor, reason, before/after) in the same transaction. Other apps call the plain
-services below (billing: payment failed → `account_suspend`; paid → `account_activate`).
+Every status change goes through `transition()` (core.transitions): the allowed transitions are
+declared once on the model (`Account.TRANSITIONS`), an illegal one raises `IllegalTransition`,
+and each change writes its `AccountEvent` (actor, reason, before/after) in the same transaction.
+Other apps call the plain services below (billing: payment failed → `account_suspend`; paid →
+`account_activate`) and register what must follow a move as a reaction (`core.reacts_to`).
 
 "Deleted" is not a status: a closed or cancelled account has its schema dropped by
 `account_purge` and keeps its public row (status closed/cancelled + `deleted_at`), because
@@ -22,6 +23,8 @@ from accounts.mailer import mail_send
 from accounts.models import Account, AccountEvent, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now
+from core.transitions import Change, IllegalTransition, reacts_to
+from core.transitions import transition as core_transition
 
 S = AccountStatus
 SYSTEM = "system"
@@ -30,14 +33,8 @@ SYSTEM = "system"
 REACTIVATION_WINDOW = timedelta(days=30)
 TEMPORARY_ACCESS = timedelta(days=2)
 
-TRANSITIONS: dict[str, set[str]] = {
-    S.TRIAL: {S.ACTIVE, S.SUSPENDED, S.CANCELLED, S.CLOSED},
-    S.ACTIVE: {S.SUSPENDED, S.CANCELLED, S.CLOSED},
-    S.SUSPENDED: {S.REACTIVATED, S.ACTIVE, S.CANCELLED, S.CLOSED},
-    S.REACTIVATED: {S.ACTIVE, S.SUSPENDED, S.CANCELLED, S.CLOSED},
-    S.CANCELLED: set(),
-    S.CLOSED: set(),
-}
+# Declared once, on the model (core.transitions reads it).
+TRANSITIONS = Account.TRANSITIONS
 
 # Statuses whose account host shows only the explanation page.
 NO_ACCESS = {S.SUSPENDED, S.CANCELLED, S.CLOSED}
@@ -63,10 +60,6 @@ class LifecycleError(Exception):
     def __init__(self, message: Any) -> None:
         super().__init__(str(message))
         self.message = message
-
-
-class IllegalTransition(LifecycleError):
-    pass
 
 
 def audit(
@@ -96,26 +89,23 @@ def audit(
 
 
 def transition(*, account: Account, to: str, actor: str, reason: str, **changes: Any) -> Account:
-    """Move `account` to status `to`, or raise IllegalTransition. Locks the row so two workers
-    cannot both move it."""
-    locked = Account.all_objects.select_for_update().get(pk=account.pk)
-    before = locked.status
-    if to not in TRANSITIONS.get(before, set()):
-        raise IllegalTransition(
-            _("An account that is “%(before)s” cannot become “%(after)s”.")
-            % {"before": S(before).label, "after": S(to).label}
-        )
-    for field, value in changes.items():
-        setattr(locked, field, value)
-    locked.status = to
-    locked.full_clean()
-    save_fields(locked, status=to, **changes)
-    audit(account=locked, actor=actor, action=f"status:{to}", reason=reason, before=before, after=to)
-    # keep the caller's instance in step
-    account.status = locked.status
-    for field, value in changes.items():
-        setattr(account, field, value)
-    return account
+    """Move `account` to status `to`, or raise IllegalTransition: the one core transition (row
+    locked, move checked, saved); its `AccountEvent` and the other apps' reactions (billing ends
+    the subscriptions of a cancelled account) follow in the same transaction."""
+    return core_transition(account, to=to, actor=actor, reason=reason, **changes)
+
+
+@reacts_to(Account)
+def _audit_status(change: Change) -> None:
+    """Every account status change is audited, whoever called `transition()`."""
+    audit(
+        account=change.obj,  # type: ignore[arg-type]
+        actor=change.actor,
+        action=f"status:{change.after}",
+        reason=change.reason,
+        before=change.before,
+        after=change.after,
+    )
 
 
 def account_owner(account: Account) -> User | None:

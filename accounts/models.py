@@ -1,6 +1,8 @@
 """Public-schema models: the account (tenant) itself, its host names and the mail log.
 They outlive an account's schema."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -85,6 +87,32 @@ class Account(TenantMixin):
 
     objects = AccountManager()
     all_objects = AccountQuerySet.as_manager()
+
+    # The allowed status moves, enforced by core.transitions.transition (accounts.lifecycle).
+    # "Deleted" is not a status: a purged account stays cancelled or closed (see lifecycle).
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        AccountStatus.TRIAL: {
+            AccountStatus.ACTIVE,
+            AccountStatus.SUSPENDED,
+            AccountStatus.CANCELLED,
+            AccountStatus.CLOSED,
+        },
+        AccountStatus.ACTIVE: {AccountStatus.SUSPENDED, AccountStatus.CANCELLED, AccountStatus.CLOSED},
+        AccountStatus.SUSPENDED: {
+            AccountStatus.REACTIVATED,
+            AccountStatus.ACTIVE,
+            AccountStatus.CANCELLED,
+            AccountStatus.CLOSED,
+        },
+        AccountStatus.REACTIVATED: {
+            AccountStatus.ACTIVE,
+            AccountStatus.SUSPENDED,
+            AccountStatus.CANCELLED,
+            AccountStatus.CLOSED,
+        },
+        AccountStatus.CANCELLED: set(),
+        AccountStatus.CLOSED: set(),
+    }
 
     class Meta:
         verbose_name = _("account")

@@ -43,6 +43,7 @@ from accounts.users.services import (
     user_role_change,
 )
 from accounts.workspace.models import Invitation
+from core.transitions import IllegalTransition
 
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
 
@@ -249,7 +250,7 @@ def stop(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_cancel(account=account, actor=request.user.email, reason="Stop konto in Min konto")
-        except LifecycleError as error:
+        except (LifecycleError, IllegalTransition) as error:
             form.add_error(None, str(error.message))
         else:
             auth_logout(request)

@@ -38,6 +38,8 @@ SHARED_APPS = [
     "django_tenants",
     # What every app needs once (transitions, reactions, the support-access guard); no models yet.
     "core",
+    # What every app needs once (transitions, reactions, the support-access guard); no models yet.
+    "core",
     "accounts",
     "accounts.users",
     "django.contrib.admin",

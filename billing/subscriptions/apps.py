@@ -8,3 +8,8 @@ class SubscriptionsConfig(AppConfig):
     name = "billing.subscriptions"
     label = "subscriptions"
     verbose_name = _("Subscriptions")
+
+    def ready(self) -> None:
+        # The allowed moves of subscriptions and charges, and what follows another app's move
+        # (a cancelled or closed account is never charged again, ACC-10).
+        from billing.subscriptions import chargeable, states  # noqa: F401

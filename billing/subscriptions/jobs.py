@@ -1,13 +1,20 @@
 """Scheduled jobs of subscriptions: the billing run (BIL-1) and dunning (BIL-12)."""
 
+import logging
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from accounts.lifecycle import audit
 from accounts.models import Account
+from billing.subscriptions import dunning as retries
 from billing.subscriptions import selectors, services
+from billing.subscriptions.chargeable import account_chargeable
 from billing.subscriptions.models import Charge, ChargeStatus
 from config.jobs import JobReport, job
+
+logger = logging.getLogger(__name__)
 
 
 # Every hour at :05. Periods start at the moment of day the subscription began, so an hourly run
@@ -17,6 +24,8 @@ from config.jobs import JobReport, job
 def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
     """Bill every subscription period that has started (BIL-1)."""
     report = JobReport()
+    if not account_chargeable(account):
+        return report  # ACC-10: cancelled or closed, never billed again
     if not dry_run:
         services.lifetime_subscription_ensure(account=account, at=at)
     subscription = services.billing_due(account=account, at=at)
@@ -29,7 +38,16 @@ def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
             f"{account.slug}: period from {subscription.period_end.isoformat() if subscription else 'pending'}",
         )
         return report
-    for charge in services.account_bill(account=account, at=at):
+    try:
+        with transaction.atomic():
+            charges = services.account_bill(account=account, at=at)
+    except Exception as error:  # noqa: BLE001 — a broken account must not stop a run over all of them
+        logger.exception("billing run: %s failed", account.slug)
+        with transaction.atomic():
+            audit(account=account, actor="job:subscriptions_billing_run", action="billing_error", reason=repr(error))
+        report.add("error", f"{account.slug}: not billed: {error}")
+        return report
+    for charge in charges:
         outcome = "paid" if charge.status == ChargeStatus.PAID else "failed"
         report.add(outcome, f"{account.slug}: {charge.amount} {charge.currency} {outcome}")
     return report
@@ -45,13 +63,18 @@ def dunning(*, at: datetime, dry_run: bool) -> JobReport:
         if due:
             report.add("would_retry", f"{due} overdue charge(s) would be retried", n=due)
         return report
-    for charge in services.dunning_retry_due(at=at):
-        if charge.status == ChargeStatus.PAID:
-            report.add("recovered", f"{charge.account.slug}: {charge.amount} {charge.currency} paid")
-        elif charge.next_retry_at is None:
-            report.add("exhausted", f"{charge.account.slug}: retries exhausted, account suspended")
+    for retry in retries.dunning_retry_due(at=at):
+        charge, slug = retry.charge, retry.account.slug
+        if retry.outcome == retries.ERROR:
+            report.add("error", f"{slug}: charge {retry.charge_id} not retried: {retry.error}")
+        elif retry.outcome == retries.ABANDONED:
+            report.add("abandoned", f"{slug}: charge {retry.charge_id} abandoned, the account can no longer be charged")
+        elif retry.outcome == retries.RECOVERED:
+            report.add("recovered", f"{slug}: {charge.amount} {charge.currency} paid")
+        elif retry.outcome == retries.EXHAUSTED:
+            report.add("exhausted", f"{slug}: retries exhausted, account suspended")
         else:
-            report.add("retry_failed", f"{charge.account.slug}: next retry {charge.next_retry_at.isoformat()}")
+            report.add("retry_failed", f"{slug}: next retry {charge.next_retry_at.isoformat()}")
     return report
 
 
@@ -59,7 +82,6 @@ def dunning(*, at: datetime, dry_run: bool) -> JobReport:
 @job("subscriptions_enterprise_candidates", crontab={"minute": "20", "hour": "7"})
 def enterprise_candidates(*, at: datetime, dry_run: bool) -> JobReport:
     """Flag accounts over the staff's enterprise thresholds in last month's usage (BIL-5)."""
-    from accounts.lifecycle import audit
     from accounts.models import AccountEvent
 
     report = JobReport()

@@ -5,7 +5,7 @@
 - `subscription_start` (ACC-4, BIL-1): billing details + payment method → the paid plan starts and
   is billed at once.
 - `change_preview` / `change_apply` (BIL-2, BIL-3): the same calculation at the same timestamp.
-- `renewal_claim` + `charge_pay` (BIL-1): the billing run; `dunning_retry_due` (BIL-12).
+- `renewal_claim` + `charge_pay` (BIL-1): the billing run; dunning (BIL-12) is in dunning.py.
 
 A charge is claimed (a row whose unique constraints make it the only one for its reason) before
 the processor is called with an idempotency key derived from it; paying it issues the invoice
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus
 from billing.subscriptions import proration
+from billing.subscriptions.chargeable import account_chargeable_id, charge_abandon
 from billing.subscriptions.gateway import (
     DECLINED,
     EXPIRED,
@@ -353,6 +354,9 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     charge = Charge.objects.select_for_update().select_related("account", "subscription").get(pk=charge_id)
     if charge.status not in (ChargeStatus.PENDING, ChargeStatus.FAILED):
         return charge
+    if not account_chargeable_id(charge.account_id):
+        # ACC-10: cancelled, closed or purged: abandoned and recorded, the processor never asked.
+        return charge_abandon(charge=charge, actor=actor, reason="account can no longer be charged")
     at = now()
     attempt = charge.attempts + 1
     method = payment_method_current(charge.account)
@@ -410,7 +414,7 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
         subscription.status = SubscriptionStatus.ACTIVE
     subscription.save()
     _audit(account=charge.account, actor=actor, action="charge_paid", charge=charge.pk, amount=charge.amount)
-    account = Account.objects.get(pk=charge.account_id)
+    account = Account.all_objects.get(pk=charge.account_id)
     if not still_overdue and account.status in (
         AccountStatus.TRIAL,
         AccountStatus.SUSPENDED,
@@ -453,7 +457,7 @@ def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
         code=charge.failure_code,
         attempt=charge.attempts,
     )
-    account = Account.objects.get(pk=charge.account_id)
+    account = Account.all_objects.get(pk=charge.account_id)
     lifetime = charge.subscription.included_seats > 0
     if lifetime and charge.failure_code in (NO_PAYMENT_METHOD, NO_BILLING_DETAILS):
         # LTD-7/8: the first charge of a lifetime account asks for full billing details and a
@@ -865,12 +869,6 @@ def account_bill(*, account: Account, at: datetime) -> list[Charge]:
         renewal_claim(subscription_id=subscription.pk, at=at)
     pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind=ChargeKind.RENEWAL)
     return [charge_pay(charge_id=pk) for pk in pending.order_by("period_start").values_list("pk", flat=True)]
-
-
-def dunning_retry_due(*, at: datetime) -> list[Charge]:
-    """BIL-12: retry every overdue charge whose next retry has come."""
-    due = Charge.objects.filter(status=ChargeStatus.FAILED, next_retry_at__lte=at).order_by("next_retry_at")
-    return [charge_pay(charge_id=pk) for pk in due.values_list("pk", flat=True)]
 
 
 # --- annual prepaid credit (BIL-10) --------------------------------------------------------------
