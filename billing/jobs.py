@@ -1,22 +1,34 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 from billing.models import BillingProfile, ViesStatus
 from billing.pdf import document_pdf_store
 from billing.selectors import documents_missing_pdf
 from billing.services import billing_profile_vies_recheck
+from billing.tasks import pdf_render_enqueue
 from billing.tax import EU_COUNTRIES
 from config.jobs import JobReport, job
 
 
-# Every hour at :25: a PDF whose task was lost (worker down, broker flushed) appears within the hour.
-@job("billing_render_missing_pdfs", crontab={"minute": "25"})
+# Every 5 minutes: a PDF whose task was lost (worker killed mid-render, broker down at the issue)
+# is queued again a few minutes after the issue, instead of after Redis' visibility timeout.
+@job("billing_render_missing_pdfs", crontab={"minute": "*/5"})
 def render_missing_pdfs(*, at: datetime, dry_run: bool) -> JobReport:
-    """Render the PDF of every issued invoice or credit note that has none yet (BIL-11)."""
+    """Queue again the PDF of every issued document still without one a few minutes after its issue (BIL-11)."""
     report = JobReport()
-    for document in documents_missing_pdf():
-        report.add("rendered", f"{document.number}: PDF rendered")
-        if not dry_run:
+    cutoff = at - timedelta(minutes=settings.BILLING_PDF_REQUEUE_AFTER_MINUTES)
+    broker_up = True
+    for document in documents_missing_pdf().filter(issued_at__lte=cutoff):
+        if dry_run:
+            report.add("to_requeue", f"{document.number}: PDF would be queued again")
+            continue
+        broker_up = broker_up and pdf_render_enqueue(document.pk)
+        if broker_up:
+            report.add("requeued", f"{document.number}: PDF queued again")
+        else:  # the broker is down (a catch-up run): render here, as a worker would
             document_pdf_store(document_id=document.pk)
+            report.add("rendered", f"{document.number}: PDF rendered")
     return report
 
 

@@ -388,9 +388,9 @@ def _number_last(document: Document, *, actor: str, notify: bool, render_pdf: bo
     document.sequence, document.number = _number_and_issue(document)
     document.status = DocumentStatus.ISSUED
     if render_pdf:
-        from billing.tasks import render_document_pdf
+        from billing.tasks import pdf_render_enqueue
 
-        transaction.on_commit(lambda: render_document_pdf.delay(document.pk))
+        transaction.on_commit(lambda: pdf_render_enqueue(document.pk))
     if notify:
         _notify_issued(document)
     return document

@@ -210,6 +210,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # 10 minutes instead of Redis' default hour, and longer than any task may run (hard limit
 # 5 minutes) or wait for a retry (60 s), so a task still running is never delivered twice.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Workers count every task they end for /metrics (Celery signals in config/metrics.py).
+CELERY_IMPORTS = ["config.metrics"]
 CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}

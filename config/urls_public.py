@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import views
+from config import metrics, views
 
 admin.site.site_header = _("Kontoportal staff")
 admin.site.site_title = _("Kontoportal staff")
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
 
 handler404 = "config.views.page_not_found"

@@ -1,4 +1,7 @@
+import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,6 +11,8 @@ from django.utils import timezone
 from accounts.models import Account
 from config.clock import frozen_at, now
 from config.jobs import Job, JobReport, all_jobs, run_for_account
+
+log = logging.getLogger(__name__)
 
 
 def parse_at(value: str) -> datetime:
@@ -23,14 +28,17 @@ def parse_at(value: str) -> datetime:
 
 
 class _DryRunRollback(Exception):
-    pass
+    def __init__(self, report: JobReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class Command(BaseCommand):
     help = (
         "Run scheduled jobs now, in this process, as if the clock read --at: for catching up after "
         "downtime and for rehearsing a date. --dry-run reports what would change and changes nothing "
-        "(the run is also rolled back, and no e-mail leaves)."
+        "(the run is also rolled back, and no e-mail leaves). Each account commits on its own: a failing "
+        "account is rolled back and reported, the others go on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,28 +64,45 @@ class Command(BaseCommand):
         at = parse_at(options["at"]) if options["at"] else now()
         dry_run: bool = options["dry_run"]
         prefix = "[dry run] " if dry_run else ""
+        self.failures: list[str] = []
         for job in selected:
             report = self._run(job, at, dry_run)
             counts = ", ".join(f"{key}={value}" for key, value in sorted(report.counts.items())) or "nothing to do"
             self.stdout.write(f"{prefix}{job.name} at {at.isoformat()}: {counts}")
             for change in report.changes:
                 self.stdout.write(f"  {prefix}{change}")
+        if self.failures:
+            # Every other account and job has run and committed; the exit status tells cron.
+            raise CommandError(f"Failed (rolled back, see the log): {', '.join(self.failures)}.")
 
     def _run(self, job: Job, at: datetime, dry_run: bool) -> JobReport:
+        """Each account's run commits on its own (config.jobs.run_for_account), so one account's
+        failure, or a crash near the end, loses nothing the others did. A public job manages its
+        own transactions, like on the worker. A dry run rolls each part back."""
         report = JobReport()
+        if job.per_account:
+            for account in Account.objects.customers().order_by("id"):
+                self._run_part(report, job, account.slug, dry_run, partial(run_for_account, job, account, at, dry_run))
+        else:
+            self._run_part(report, job, "public", dry_run, partial(_run_public, job, at, dry_run))
+        return report
+
+    def _run_part(self, report: JobReport, job: Job, where: str, dry_run: bool, run: Callable[[], JobReport]) -> None:
         try:
-            with transaction.atomic():
-                if job.per_account:
-                    accounts = list(Account.objects.customers().order_by("id"))
-                    for account in accounts:
-                        report.merge(run_for_account(job, account, at, dry_run))
-                else:
-                    with frozen_at(at):
-                        report.merge(job.func(at=at, dry_run=dry_run))
-                if dry_run:
+            if dry_run:
+                with transaction.atomic():
                     # Belt and braces: whatever a job wrote by mistake is undone, and the
                     # mailer's on-commit deliveries never fire.
-                    raise _DryRunRollback
-        except _DryRunRollback:
-            pass
-        return report
+                    raise _DryRunRollback(run())
+            report.merge(run())
+        except _DryRunRollback as rollback:
+            report.merge(rollback.report)
+        except Exception as exc:  # noqa: BLE001 - one account's failure must not stop the others
+            log.exception("Job %s failed in %s", job.name, where)
+            report.add("failed", f"{where}: failed and rolled back: {type(exc).__name__}: {exc}")
+            self.failures.append(f"{job.name} ({where})")
+
+
+def _run_public(job: Job, at: datetime, dry_run: bool) -> JobReport:
+    with frozen_at(at):
+        return job.func(at=at, dry_run=dry_run)
