@@ -44,6 +44,7 @@ from accounts.services import (
     shared_login_surcharge,
     support_entry_start,
 )
+from config.bad_input import upload_size_check
 from config.clock import now
 from core.transitions import IllegalTransition
 
@@ -360,6 +361,19 @@ class CodeImportForm(forms.Form):
     name = forms.CharField(label=_("Batch name"), max_length=100)
     redeem_by = forms.DateTimeField(label=_("Redeem by"), help_text=_("YYYY-MM-DD HH:MM"))
     csv_file = forms.FileField(label=_("CSV file"), help_text=_("One code per line; a header line “code” is allowed."))
+
+    def clean_csv_file(self):  # type: ignore[no-untyped-def]
+        """Bad files are a form error, never a 500: the upload limit, UTF-8 text, no NUL byte."""
+        file = self.cleaned_data["csv_file"]
+        upload_size_check(file)
+        try:
+            text = file.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" in text:
+            raise forms.ValidationError(_("Upload the codes as a UTF-8 text (CSV) file."))
+        file.seek(0)
+        return file
 
 
 @admin.register(LifetimeCodeBatch)

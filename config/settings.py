@@ -38,8 +38,6 @@ SHARED_APPS = [
     "django_tenants",
     # What every app needs once (transitions, reactions, the support-access guard); no models yet.
     "core",
-    # What every app needs once (transitions, reactions, the support-access guard); no models yet.
-    "core",
     "accounts",
     "accounts.users",
     "django.contrib.admin",
@@ -93,6 +91,8 @@ MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL byte in the path, query, cookies or body: 400 before any view or session lookup.
+    "config.bad_input.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.NorwegianAliasMiddleware",
     "config.middleware.PortalLocaleMiddleware",
@@ -186,6 +186,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploads from the public (signed letters): outside MEDIA_ROOT and any web root, never served.
+UPLOAD_ROOT = Path(env("UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
+UPLOAD_MAX_MB = int(env("UPLOAD_MAX_MB", "10"))
+# Request bodies, consistent with the upload limit: form fields and JSON stay small (2.5 MB);
+# a file is spooled to disk above 2.5 MB and refused by its form above UPLOAD_MAX_MB. The front
+# server's body limit (nginx client_max_body_size) is UPLOAD_MAX_MB + 1 MB for the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
@@ -226,7 +236,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PortalPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

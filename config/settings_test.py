@@ -15,6 +15,7 @@ CACHES["default"]["LOCATION"] = env("TEST_CACHE_URL", "redis://127.0.0.1:6379/15
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+UPLOAD_ROOT = BASE_DIR / "var" / "test-uploads"  # noqa: F405
 # Tests never reach the network: the real VIES adapter is pointed at a closed local port, so
 # "VIES unavailable" is what every test sees unless it hands the service an offline adapter.
 BILLING_VIES_URL = "http://127.0.0.1:9/check-vat-number"

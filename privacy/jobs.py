@@ -11,7 +11,7 @@ from accounts.mailer import mail_send
 from accounts.models import Account, MailLog
 from accounts.users.models import User
 from config.jobs import JobReport, job
-from privacy import services
+from privacy import services, uploads
 from privacy.models import AuditAction, AuditEvent, Consent, Export, PrivacyRequest, RequestStatus
 from privacy.selectors import requests_near_deadline
 from privacy.sources import erased_address
@@ -72,6 +72,11 @@ def retention(*, at: datetime, dry_run: bool) -> JobReport:
         if name == "unverified_requests":
             for request in queryset:
                 services.request_purge(request=request)
+        elif name == "closed_requests":
+            # GDPR-7: uploaded letters go with their requests.
+            for letter in queryset.exclude(signed_letter="").values_list("signed_letter", flat=True):
+                uploads.letter_delete_on_commit(letter)
+            queryset.delete()
         elif name == "expired_exports":
             for export in queryset:
                 export.json_file.delete(save=False)

@@ -7,6 +7,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.uploads import letter_path, private_storage
+
 
 class RequestKind(models.TextChoices):
     INFORMATION = "information", _("Right to be informed")
@@ -61,7 +63,11 @@ class PrivacyRequest(models.Model):
     processor_name = models.CharField(_("data processor"), max_length=200, blank=True)
     signature_name = models.CharField(_("signature (typed name)"), max_length=200, blank=True)
     signature_confirmed = models.BooleanField(_("signature confirmed"), default=False)
-    signed_letter = models.FileField(_("signed letter"), upload_to="privacy/letters/", blank=True)
+    # Checked by content and kept outside any web root under a random name (privacy/uploads.py).
+    signed_letter = models.FileField(
+        _("signed letter"), upload_to=letter_path, storage=private_storage, blank=True, max_length=200
+    )
+    signed_letter_name = models.CharField(_("name of the uploaded file"), max_length=255, blank=True)
     portability_target = models.CharField(_("receiving provider"), max_length=200, blank=True)
     # The account whose helpdesk or team the request concerns (processor requests, Min konto).
     account = models.ForeignKey(

@@ -22,7 +22,7 @@ from accounts.mailer import mail_send
 from accounts.models import Account
 from accounts.users.models import Role, User
 from config.clock import now, today
-from privacy import registry
+from privacy import registry, uploads
 from privacy.models import (
     AuditAction,
     AuditEvent,
@@ -175,7 +175,11 @@ def request_file(
         due_on=due_date(timezone.localdate(received)),
     )
     if signed_letter:
+        # Checked here too, whatever form or caller handed it over: size and type by content.
+        original_name = getattr(signed_letter, "original_name", signed_letter.name)
+        uploads.letter_check(signed_letter)
         request.signed_letter = signed_letter
+        request.signed_letter_name = (original_name or "")[:255]
     if kind == RequestKind.CONSENT_WITHDRAWAL and channel == Channel.WRITTEN:
         # GDPR-3: the written route carries company, subject, processor, text and a signature.
         signed = bool((signature_confirmed and signature_name) or signed_letter)
@@ -635,4 +639,6 @@ def request_purge(*, request: PrivacyRequest) -> None:
     if request.status != RequestStatus.UNVERIFIED:
         raise ValidationError("only unverified requests are purged")
     audit_write(request=request, action=AuditAction.PURGED, actor=SYSTEM, kind=request.kind)
+    # GDPR-7: the uploaded letter goes with its request.
+    uploads.letter_delete_on_commit(request.signed_letter.name)
     request.delete()

@@ -1,5 +1,6 @@
 """Staff API of plans, subscriptions (with the change preview) and payments, on /api/v1/."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -195,13 +196,22 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return AccountUsage.objects.select_related("account").order_by("-month", "account__slug")
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("over", str, description="1: only the accounts over a staff threshold"),
+            OpenApiParameter("month", OpenApiTypes.DATE, description="any day of the month (YYYY-MM-DD)"),
+        ]
+    )
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
-        if request.query_params.get("over") and (month := request.query_params.get("month")):
-            from datetime import date
-
+        if request.query_params.get("over") and request.query_params.get("month"):
             from billing.subscriptions.selectors import enterprise_candidates
 
-            rows = enterprise_candidates(month=date.fromisoformat(month))
+            # A malformed month (2026-99, text) is a 400 with the field named, not a 500.
+            try:
+                month = serializers.DateField().run_validation(request.query_params["month"])
+            except ValidationError as error:
+                raise ValidationError({"month": error.detail}) from None
+            rows = enterprise_candidates(month=month.replace(day=1))
             return Response(UsageSerializer(rows, many=True).data)
         return super().list(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import MailLog
 from privacy import services
 from privacy.models import Channel, Consent, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
+from privacy.tests.test_gdpr7_uploads import real_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_gdpr3_written_withdrawal_form_accepts_an_uploaded_signed_letter(public_
             "email": "kari@example.org",
             "processor_name": "Kontoportal s.r.o.",
             "details": "Jeg trekker mitt samtykke tilbake.",
-            "signed_letter": SimpleUploadedFile("letter.pdf", b"%PDF-1.4 signed", content_type="application/pdf"),
+            "signed_letter": SimpleUploadedFile("letter.pdf", real_pdf(), content_type="application/pdf"),
         },
     )
     assert response.status_code == 302
