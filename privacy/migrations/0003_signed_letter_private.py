@@ -3,9 +3,10 @@
 import shutil
 from pathlib import Path
 
-import privacy.uploads
 from django.conf import settings
 from django.db import migrations, models
+
+import privacy.uploads
 
 
 def move_letters_out_of_media(apps, schema_editor):
