@@ -31,6 +31,7 @@ from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for
 from accounts.models import SupportEntry
 from accounts.services import account_url
 from accounts.signup import welcome_tokens
+from accounts.throttle import address_key, ip_key, refusal
 from accounts.users.models import Role, User
 from accounts.users.services import (
     TeamError,
@@ -103,6 +104,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     success_url = reverse_lazy("minkonto:password_reset_done")
 
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # Counted per typed address whether or not it has a user, so the answer tells nothing.
+        checks = [
+            ("password_reset_ip", ip_key(self.request)),
+            ("password_reset_address", address_key(form.cleaned_data["email"])),
+        ]
+        if message := refusal(self.request, checks):
+            form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "minkonto/password_reset_confirm.html"
@@ -151,7 +163,10 @@ def users(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.user.role not in {Role.OWNER, Role.ADMIN}:
             return HttpResponseForbidden(_("Only the Owner or an Admin can manage users."))
-        if invite_form.is_valid():
+        if invite_form.is_valid() and (message := refusal(request, [("invitation_user", str(request.user.pk))])):
+            # Each invitation mails an address the inviter typed: capped per inviting user.
+            invite_form.add_error(None, message)
+        elif invite_form.is_valid():
             try:
                 user_invite(
                     account=account,

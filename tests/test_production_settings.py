@@ -5,13 +5,18 @@ fetched in a subprocess that runs the production settings against the test datab
 answers are those of the real middleware stack, not of overridden settings. The staff-only
 OpenAPI schema is tested here too."""
 
+import gzip
 import json
 import os
 import secrets
 import subprocess
 import sys
+import threading
+from functools import partial
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import brotli
 import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -154,3 +159,52 @@ def test_prod_openapi_schema_is_served_to_staff_by_token(public_client, staff_us
     response = public_client.get("/api/v1/schema/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert "/api/v1/accounts/" in response.content.decode()
+
+
+SENTRY_PROBE = r"""
+import django
+django.setup()
+import sentry_sdk
+client = sentry_sdk.get_client()
+print("active" if client.is_active() else "inactive")
+if client.is_active():
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        sentry_sdk.capture_exception()
+    sentry_sdk.flush(timeout=10)
+"""
+
+
+class _Collector(BaseHTTPRequestHandler):
+    received: list[bytes] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        encoding = self.headers.get("Content-Encoding")
+        if encoding in ("gzip", "br"):
+            body = gzip.decompress(body) if encoding == "gzip" else brotli.decompress(body)
+        _Collector.received.append(self.path.encode() + b"\n" + body)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_prod_errors_reach_the_reporter_only_when_konto_sentry_dsn_is_set():
+    run = partial(subprocess.run, [sys.executable, "-c", SENTRY_PROBE], cwd=ROOT, capture_output=True, text=True)
+    # without the variable the SDK is not even started
+    assert run(env=production_env(), timeout=120).stdout.strip() == "inactive"
+
+    # with it, an error is sent to that DSN (a local collector standing in for Sentry)
+    server = HTTPServer(("127.0.0.1", 0), _Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        dsn = f"http://publickey@127.0.0.1:{server.server_port}/42"
+        result = run(env=production_env(KONTO_SENTRY_DSN=dsn), timeout=120)
+    finally:
+        server.shutdown()
+    assert result.stdout.strip() == "active", result.stderr[-2000:]
+    sent = b"\n".join(_Collector.received)
+    assert b"/api/42/envelope/" in sent and b"ZeroDivisionError" in sent
