@@ -146,3 +146,13 @@ def staff_user(accounts_ready: tuple[Account, Account]) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+@pytest.fixture(autouse=True)
+def throttle_counters_fresh() -> Iterator[None]:
+    """The throttles (accounts/throttle.py) count in the test run's own Redis database, which
+    outlives a test's rollback: start every test with no count, as a new hour would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,35 +1,25 @@
 """Sign-up on the public host (ACC-1, ACC-2, LTD-1)."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from accounts.forms import SignupForm
-from accounts.logins import client_ip
 from accounts.signup import SignupError, account_signup
-
-# ACC-2: sign-ups per IP address per hour.
-SIGNUP_RATE = 5
-SIGNUP_RATE_WINDOW = 3600
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    limit = getattr(settings, "SIGNUP_RATE_LIMIT", SIGNUP_RATE)
-    key = f"signup-rate:{client_ip(request)}"
-    cache.add(key, 0, SIGNUP_RATE_WINDOW)
-    return cache.incr(key) > limit
+from accounts.throttle import address_key, ip_key, refusal
 
 
 def signup(request: HttpRequest) -> HttpResponse:
     initial = {"language": translation.get_language() if translation.get_language() in {"da", "nb"} else "da"}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if _rate_limited(request):
-            form.is_valid()
-            form.add_error(None, _("Too many sign-ups from your network. Please try again in an hour."))
+        # ACC-2: sign-ups per IP address and per e-mail address (settings.RATE_LIMITS); every
+        # attempt counts. Fails closed without Redis (accounts/throttle.py).
+        checks = [("signup_ip", ip_key(request))]
+        if form.is_valid():
+            checks.append(("signup_address", address_key(form.cleaned_data["email"])))
+        if message := refusal(request, checks):
+            form.add_error(None, message)
             return render(request, "public/signup.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data

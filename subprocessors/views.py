@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.throttle import address_key, ip_key, refusal
 from accounts.users.models import Role
 from subprocessors import selectors, services
 from subprocessors.access import support_access_allowed, support_access_set
@@ -161,6 +162,12 @@ class RegistryFeed(Feed):
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Each subscription mails a confirmation link to the typed address: capped per address
+        # and per IP, known address or not (accounts/throttle.py; fails open without Redis).
+        checks = [("subscribe_ip", ip_key(request)), ("subscribe_address", address_key(form.cleaned_data["email"]))]
+        if message := refusal(request, checks):
+            form.add_error(None, message)
+            return render(request, "subprocessors/subscribe.html", {"form": form}, status=429)
         services.subscriber_subscribe(email=form.cleaned_data["email"], language=translation.get_language())
         return render(
             request,

@@ -140,7 +140,7 @@ def test_acc2_too_fast_or_forged_form_is_refused(public_client, started):
 
 
 def test_acc2_rate_limit_per_ip(public_client, settings):
-    settings.SIGNUP_RATE_LIMIT = 2
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup_ip": "2/h"}
     for n in range(2):
         public_client.post("/signup/", form(company=f"Rate Test {n}", email=f"r{n}@rate-test.dk"))
     response = public_client.post("/signup/", form(company="Rate Test 9", email="r9@rate-test.dk"))

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django_tenants.utils import tenant_context
 
 from accounts.lifecycle import LifecycleError
@@ -27,7 +28,10 @@ def team(accounts_ready):
 def logged_in(account, email: str):
     client = client_for(account)
     with tenant_context(account):  # the session lives in the account's schema
-        assert client.login(username=email, password=PASSWORD)
+        # axes counts failures per request: Client.login hands authenticate() none unless given one
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        assert client.login(request=request, username=email, password=PASSWORD)
     return client
 
 
