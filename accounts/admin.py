@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -33,7 +34,6 @@ from accounts.models import (
     LifetimeCodeBatch,
     MailLog,
     SharedLoginFlag,
-    SupportEntry,
 )
 from accounts.services import (
     account_breach_warning,
@@ -46,6 +46,7 @@ from accounts.services import (
 )
 from config.bad_input import upload_size_check
 from config.clock import now
+from core import support_access
 from core.transitions import IllegalTransition
 
 
@@ -241,8 +242,12 @@ class AccountAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             try:
                 support_entry_start(account=account, staff=request.user.email, reason=form.cleaned_data["reason"])
-            except (LifecycleError, IllegalTransition) as error:
+            except LifecycleError as error:
                 self.message_user(request, str(error.message), messages.ERROR)
+                return None
+            except PermissionDenied as refused:
+                # SUB-5: refused by the one guard (no consent, or no data left); recorded anyway.
+                self.message_user(request, str(refused), messages.ERROR)
                 return None
             return HttpResponseRedirect(reverse("admin:accounts_account_support", args=[account.pk]))
         return _reason_action(_("Enter the account for support (audited)"), _support)(self, request, queryset)
@@ -254,16 +259,20 @@ class AccountAdmin(admin.ModelAdmin):
         ]
 
     def support_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """ACC-15: what support sees inside the account, only right after an allowed, audited
-        entry by this staff member (within the hour)."""
+        """ACC-15 / SUB-5: what support sees inside the account, only after an allowed entry by
+        this staff member within the hour; every view is itself an entry through the one guard
+        (consent checked again, recorded), so a revoked consent shuts the page at once."""
         account = Account.all_objects.customers().get(pk=pk)
-        entry = (
-            SupportEntry.objects.filter(account=account, staff=request.user.email, allowed=True)
-            .filter(at__gte=now() - timezone.timedelta(hours=1))
-            .first()
+        recent = support_access.entries(
+            account=account, actor=request.user.email, since=now() - timezone.timedelta(hours=1), allowed=True
         )
-        if entry is None or account.deleted_at is not None:
+        if not recent:
             self.message_user(request, gettext("Enter the account for support first."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:accounts_account_changelist"))
+        try:
+            entry = support_access.entry_require(account=account, actor=request.user.email, purpose=recent[0].reason)
+        except PermissionDenied as refused:
+            self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:accounts_account_changelist"))
         from accounts.users.models import User
         from accounts.workspace.models import LoginRecord
@@ -322,13 +331,6 @@ class CancellationRequestAdmin(admin.ModelAdmin):
                 cancellation_confirm(request=item, staff=request.user.email)
             except (LifecycleError, IllegalTransition) as error:
                 self.message_user(request, f"{item.account}: {error.message}", messages.ERROR)
-
-
-@admin.register(SupportEntry)
-class SupportEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "account", "staff", "allowed", "reason"]
-    list_filter = ["allowed"]
-    list_select_related = ["account"]
 
 
 @admin.register(SharedLoginFlag)

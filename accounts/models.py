@@ -238,8 +238,9 @@ class CancellationRequest(models.Model):
 
 
 class SupportEntry(models.Model):
-    """ACC-15: a staff member entering an account for support, allowed or refused. The Owner
-    sees the list in Min konto."""
+    """Retired: support entries (ACC-15) were recorded here until they went through the one SUB-5
+    guard, which records every attempt in `subprocessors.SupportAccessAudit` (its migration 0003
+    copied these rows there). No longer written or read; the table goes with a later migration."""
 
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="support_entries"

@@ -18,10 +18,11 @@ from accounts.models import (
     Domain,
     Region,
     SharedLoginFlag,
-    SupportEntry,
 )
 from accounts.users.models import Role, User
 from config.clock import now
+from core import support_access
+from core.support_access import Entry
 
 
 def schema_name_for(slug: str) -> str:
@@ -211,32 +212,14 @@ def account_limits_change(
     return account
 
 
-def _support_access_allowed(account: Account) -> bool:
-    # SUB-5: the account's own consent switch, owned by the sub-processor registry.
-    from subprocessors.access import support_access_allowed
-
-    return support_access_allowed(account)
-
-
-def support_entry_start(*, account: Account, staff: str, reason: str) -> SupportEntry:
-    """ACC-15: every attempt to enter an account for support is recorded, allowed or not; the
-    Owner sees the list in Min konto. Raises LifecycleError when the account has not consented."""
+def support_entry_start(*, account: Account, staff: str, reason: str) -> Entry:
+    """ACC-15 / SUB-5: staff enter an account for support only through the one guard
+    (core.support_access), which checks the account's consent and records the attempt, allowed
+    or refused; the Owner sees the list in Min konto. Raises PermissionDenied, translated, when
+    refused: nothing else happens."""
     if not reason.strip():
         raise LifecycleError(_("Give a reason for entering the account."))
-    allowed = account.deleted_at is None and _support_access_allowed(account)
-    with transaction.atomic():
-        entry = SupportEntry(account=account, at=now(), staff=staff, reason=reason, allowed=allowed)
-        entry.full_clean()
-        entry.save()
-        audit(
-            account=account,
-            actor=staff,
-            action="support_entry" if allowed else "support_entry_refused",
-            reason=reason,
-        )
-    if not allowed:
-        raise LifecycleError(_("The account has not allowed support access. The attempt was recorded."))
-    return entry
+    return support_access.entry_require(account=account, actor=staff, purpose=reason)
 
 
 @transaction.atomic

@@ -28,7 +28,6 @@ from accounts.forms import (
 )
 from accounts.lifecycle import LifecycleError, account_cancel, reactivation_deadline
 from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for, login_record
-from accounts.models import SupportEntry
 from accounts.services import account_url
 from accounts.signup import welcome_tokens
 from accounts.throttle import address_key, ip_key, refusal
@@ -44,6 +43,7 @@ from accounts.users.services import (
     user_role_change,
 )
 from accounts.workspace.models import Invitation
+from core import support_access
 from core.transitions import IllegalTransition
 
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
@@ -127,7 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"account": account, "reactivate_by": reactivation_deadline(account)}
     if request.user.role == Role.OWNER:
         # ACC-15: the Owner sees every staff support entry.
-        context["support_entries"] = list(SupportEntry.objects.filter(account=account)[:20])
+        context["support_entries"] = support_access.entries(account=account)[:20]
     return render(request, "minkonto/dashboard.html", context)
 
 

@@ -1,11 +1,14 @@
 """SUB-5 / ACC-15: may staff or a support subcontractor enter an account's data?
 
 The account grants or revokes the consent in Min konto (`support_access_set`); every entry by
-staff or a subcontractor calls `support_access_require` first, which refuses with
-PermissionDenied unless consent is granted. Every check, allowed or refused, is audited in the
-same transaction, so the trail shows who looked at what and why.
+staff or a subcontractor goes through `support_access_require` — the one guard, registered with
+`core.support_access` so the accounts admin calls it without importing this app — which refuses
+with PermissionDenied unless consent is granted (and the account's data still exists). Every
+check, allowed or refused, is a `SupportAccessAudit` row (append-only, by a database trigger),
+written in its own transaction so a refusal stays on record although the caller stops.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from config.clock import now
+from core import support_access
+from core.support_access import Entry
 from subprocessors.models import SupportAccessAudit, SupportAccessConsent, SupportAccessEvent
+
+ENTRY_EVENTS = (SupportAccessEvent.ENTRY_ALLOWED, SupportAccessEvent.ENTRY_REFUSED)
 
 
 def _actor_label(actor: Any) -> str:
@@ -42,16 +49,26 @@ def _audit(*, account: Account, event: str, actor: Any, purpose: str = "") -> Su
     return row
 
 
-def support_access_require(*, account: Account, actor: Any, purpose: str) -> None:
+def _entry(row: SupportAccessAudit) -> Entry:
+    return Entry(at=row.at, staff=row.actor, reason=row.purpose, allowed=row.event == SupportAccessEvent.ENTRY_ALLOWED)
+
+
+def support_access_require(*, account: Account, actor: Any, purpose: str) -> Entry:
     """Check SUB-5 consent before an entry; audit the attempt; raise PermissionDenied if refused.
 
     The audit row is written in its own atomic block before raising, so outside a caller's
     transaction the refusal is on record even though the caller's view stops with an error.
     """
     with transaction.atomic():
-        allowed = support_access_allowed(account)
+        gone = account.deleted_at is not None  # a purged account has nothing left to enter
+        allowed = not gone and support_access_allowed(account)
         event = SupportAccessEvent.ENTRY_ALLOWED if allowed else SupportAccessEvent.ENTRY_REFUSED
-        _audit(account=account, event=event, actor=actor, purpose=purpose)
+        row = _audit(account=account, event=event, actor=actor, purpose=purpose)
+    if gone:
+        raise PermissionDenied(
+            _("The data of %(account)s has been deleted; there is nothing to enter. The attempt was recorded.")
+            % {"account": account.name}
+        )
     if not allowed:
         raise PermissionDenied(
             _(
@@ -59,6 +76,35 @@ def support_access_require(*, account: Account, actor: Any, purpose: str) -> Non
             )
             % {"account": account.name}
         )
+    return _entry(row)
+
+
+def support_entries(
+    *, account: Account, actor: Any = None, since: datetime | None = None, allowed: bool | None = None
+) -> list[Entry]:
+    rows = SupportAccessAudit.objects.filter(account_id=account.pk, event__in=ENTRY_EVENTS)
+    if actor is not None:
+        rows = rows.filter(actor=_actor_label(actor))
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    if allowed is not None:
+        rows = rows.filter(event=SupportAccessEvent.ENTRY_ALLOWED if allowed else SupportAccessEvent.ENTRY_REFUSED)
+    return [_entry(row) for row in rows.order_by("-at", "-id")]
+
+
+class _Guard:
+    """What core.support_access calls."""
+
+    def require(self, *, account: Any, actor: Any, purpose: str) -> Entry:
+        return support_access_require(account=account, actor=actor, purpose=purpose)
+
+    def entries(
+        self, *, account: Any, actor: Any = None, since: datetime | None = None, allowed: bool | None = None
+    ) -> list[Entry]:
+        return support_entries(account=account, actor=actor, since=since, allowed=allowed)
+
+
+support_access.register(_Guard())
 
 
 @transaction.atomic

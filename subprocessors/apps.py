@@ -9,5 +9,6 @@ class SubprocessorsConfig(AppConfig):
     verbose_name = _("Sub-processors")
 
     def ready(self) -> None:
-        # What this app holds about a person (notice subscriptions), for the privacy desk.
-        from subprocessors import personal_data  # noqa: F401
+        # What this app holds about a person (notice subscriptions), for the privacy desk; and
+        # the SUB-5 guard every staff entry into an account goes through (core.support_access).
+        from subprocessors import access, personal_data  # noqa: F401

@@ -40,10 +40,19 @@ class SupportAccessEvent(models.TextChoices):
 
 
 class SupportAccessAudit(models.Model):
-    """Append-only trail of consent changes and of every checked entry into an account (ACC-15, SUB-5)."""
+    """Append-only trail of consent changes and of every checked entry into an account (ACC-15,
+    SUB-5): a database trigger refuses UPDATE and DELETE (migration 0003)."""
 
+    # No database constraint and nothing done on delete: the trail outlives even a removed
+    # account row (and a SET NULL would be an UPDATE the trigger refuses); `account_name` keeps
+    # the name as it was.
     account = models.ForeignKey(
-        Account, verbose_name=_("account"), null=True, on_delete=models.SET_NULL, related_name="+"
+        Account,
+        verbose_name=_("account"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     account_name = models.CharField(_("account name"), max_length=200)
     event = models.CharField(_("event"), max_length=16, choices=SupportAccessEvent.choices)

@@ -26,7 +26,7 @@ def admin(staff_user):
         "/admin/accounts/accountevent/",
         "/admin/accounts/freemaildomain/",
         "/admin/accounts/cancellationrequest/",
-        "/admin/accounts/supportentry/",
+        "/admin/subprocessors/supportaccessaudit/",
         "/admin/accounts/sharedloginflag/",
         "/admin/accounts/lifetimecodebatch/",
         "/admin/accounts/lifetimecodebatch/import/",

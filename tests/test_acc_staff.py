@@ -5,11 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django_tenants.utils import schema_exists
 from rest_framework.test import APIClient
 
 from accounts.lifecycle import LifecycleError
-from accounts.models import AccountStatus, MailLog, SupportEntry
+from accounts.models import AccountStatus, MailLog
 from accounts.services import (
     account_inactivity_exempt,
     business_day_deadline,
@@ -17,7 +18,9 @@ from accounts.services import (
     cancellation_log,
     support_entry_start,
 )
+from accounts.users.models import User
 from subprocessors.access import support_access_set
+from subprocessors.models import SupportAccessAudit, SupportAccessEvent
 from tests.acc_helpers import client_for, make_account, reload, run_jobs
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -67,18 +70,25 @@ def test_acc10_email_cancellation_logged_shown_and_confirmed(accounts_ready, sta
 
 def test_acc15_support_entry_refused_without_consent_and_audited(accounts_ready):
     account = make_account("supporttest")
-    with pytest.raises(LifecycleError):
+    with pytest.raises(PermissionDenied):
         support_entry_start(account=account, staff="staff@kontoportal.test", reason="Ticket 123")
-    entry = SupportEntry.objects.get(account=account)
-    assert not entry.allowed and entry.reason == "Ticket 123"
-    assert account.events.filter(action="support_entry_refused").exists()
+    row = SupportAccessAudit.objects.get(account=account)
+    assert row.event == SupportAccessEvent.ENTRY_REFUSED and row.purpose == "Ticket 123"
+    assert row.actor == "staff@kontoportal.test"
+
+
+def test_acc15_support_entry_needs_a_reason(accounts_ready):
+    account = make_account("supporttest")
+    with pytest.raises(LifecycleError):
+        support_entry_start(account=account, staff="staff@kontoportal.test", reason="  ")
+    assert not SupportAccessAudit.objects.filter(account=account).exists()
 
 
 def test_acc15_support_entry_with_consent_is_audited_and_visible_to_the_owner(accounts_ready, staff_user):
     account = make_account("supporttest")
     support_access_set(account=account, granted=True, actor="owner@supporttest.example")
     support_entry_start(account=account, staff=staff_user.email, reason="Ticket 456: import fails")
-    assert SupportEntry.objects.get(account=account).allowed
+    assert SupportAccessAudit.objects.filter(account=account, event=SupportAccessEvent.ENTRY_ALLOWED).exists()
     # the staff member now sees the support view in the admin
     admin = client_for(account).__class__(HTTP_HOST="localhost")
     admin.force_login(staff_user)
@@ -88,9 +98,20 @@ def test_acc15_support_entry_with_consent_is_audited_and_visible_to_the_owner(ac
 
     owner = client_for(account)
     with tenant_context(account):
-        owner.login(username="owner@supporttest.example", password=PASSWORD)
+        owner.force_login(User.objects.get(email="owner@supporttest.example"))
     page = owner.get("/min-konto/").content.decode()
     assert "Ticket 456: import fails" in page and staff_user.email in page
+
+
+def test_acc15_a_purged_account_cannot_be_entered_and_the_attempt_is_recorded(accounts_ready):
+    from accounts.lifecycle import account_close
+
+    account = make_account("supporttest")
+    support_access_set(account=account, granted=True, actor="owner@supporttest.example")
+    account_close(account=account, actor="staff@kontoportal.test", reason="Breach")
+    with pytest.raises(PermissionDenied):
+        support_entry_start(account=reload(account), staff="staff@kontoportal.test", reason="Ticket 789")
+    assert SupportAccessAudit.objects.filter(account=account).latest("id").event == SupportAccessEvent.ENTRY_REFUSED
 
 
 def test_acc15_support_view_needs_an_entry_first(accounts_ready, staff_user):
