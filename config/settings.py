@@ -224,7 +224,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_IMPORTS = ["config.metrics"]
 CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_TASK_TIME_LIMIT = 300
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600")),
+    # Running workers look for such orphaned tasks every 10 s (kombu's default: every 100 s).
+    "unacked_restore_throttle": 1,
+    # An unreachable Redis host fails a publish in seconds instead of hanging the request.
+    "socket_connect_timeout": 5,
+}
 # A document still without its PDF this many minutes after its issue is queued again by the
 # job `billing_render_missing_pdfs` (every 5 minutes).
 BILLING_PDF_REQUEUE_AFTER_MINUTES = 3
