@@ -1,15 +1,17 @@
-import time
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mailer import mail_send
-from accounts.models import Region
+from accounts.models import Region, SignupTicket
 from accounts.users.models import Role, User
+from config.clock import now
+from config.tokens import token_make, token_read
 
 
 class PortalPasswordResetForm(PasswordResetForm):
@@ -41,10 +43,12 @@ class PortalPasswordResetForm(PasswordResetForm):
 
 class SignupForm(forms.Form):
     """ACC-1 / ACC-2 / LTD-1. `website` is a honeypot (hidden from people, filled by bots);
-    `started` is a signed time stamp for the minimum fill time."""
+    `started` is an encrypted time stamp for the minimum fill time, good for one sign-up (its
+    nonce becomes a SignupTicket with the account). Lengths match the columns they end in
+    (User.email, AccountEvent.actor: 254; User.full_name, Account.name: 200)."""
 
     full_name = forms.CharField(label=_("Full legal name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     company = forms.CharField(label=_("Company or organisation"), max_length=200)
     region = forms.ChoiceField(
         label=_("Data region"),
@@ -60,24 +64,33 @@ class SignupForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+            self.initial["started"] = started_token()
         self.fields["adult"].error_messages["required"] = _("You must be 18 or older to create an account.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(BOT_MESSAGE, code="bot")
-        try:
-            started = float(signing.loads(data.get("started", ""), salt=STARTED_SALT, max_age=24 * 3600))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(BOT_MESSAGE, code="bot") from None
-        if time.time() - started < settings_value("SIGNUP_MIN_FILL_SECONDS", 3):
+        started = token_read(STARTED_PURPOSE, data.get("started", ""), max_age=STARTED_MAX_AGE) or {}
+        if not isinstance(started.get("t"), int | float) or not isinstance(started.get("n"), str):
             raise forms.ValidationError(BOT_MESSAGE, code="bot")
+        if now().timestamp() - started["t"] < settings_value("SIGNUP_MIN_FILL_SECONDS", 3):
+            raise forms.ValidationError(BOT_MESSAGE, code="bot")
+        if SignupTicket.objects.filter(nonce=started["n"]).exists():
+            raise forms.ValidationError(TICKET_USED_MESSAGE, code="bot")
+        data["ticket"] = started["n"]
         return data
 
 
-STARTED_SALT = "accounts.signup.started"
+STARTED_PURPOSE = "accounts.signup.started"
+STARTED_MAX_AGE = timedelta(hours=24)
 BOT_MESSAGE = _("We could not accept this sign-up. Please fill in the form again, calmly, and send it.")
+TICKET_USED_MESSAGE = _("This form has already created an account. Open the sign-up page again to create another.")
+
+
+def started_token(at: float | None = None) -> str:
+    """The form's timer token: when the form was shown, and a nonce that makes it single use."""
+    return token_make(STARTED_PURPOSE, {"t": now().timestamp() if at is None else at, "n": secrets.token_hex(12)})
 
 
 def settings_value(name: str, default: Any) -> Any:

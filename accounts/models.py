@@ -324,3 +324,15 @@ class LifetimeCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SignupTicket(models.Model):
+    """ACC-2: the sign-up form's timer token is single use. Its nonce is stored in the same
+    transaction as the new account, so a second sign-up with the same token is refused, while a
+    refused sign-up (a taken address, say) leaves the token usable for the corrected form."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -1,8 +1,10 @@
 """Services that write accounts. Keyword-only, atomic, validated before saving."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,9 @@ from accounts.users.models import Role, User
 from config.clock import now
 from core import support_access
 from core.support_access import Entry
+
+# An account's address is a host name label (RFC 1123): a-z, 0-9, inner hyphens, at most 63.
+HOSTNAME_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def schema_name_for(slug: str) -> str:
@@ -76,6 +81,7 @@ def account_create(
     owner_email: str,
     owner_name: str,
     owner_password: str | None = None,
+    owner_email_confirmed: bool = False,
     status: str = AccountStatus.TRIAL,
     trial_ends_at: datetime | None = None,
     send_welcome: bool = False,
@@ -84,7 +90,11 @@ def account_create(
     plan_name: str = "",
 ) -> Account:
     """Create an account with its schema, host name and Owner in one transaction: PostgreSQL
-    DDL is transactional, so a failure leaves no row without a schema and no schema without a row."""
+    DDL is transactional, so a failure leaves no row without a schema and no schema without a row.
+    `owner_email_confirmed`: the Owner's address is known to be theirs (demo data, staff); a
+    sign-up leaves it to the mailed confirmation link (GDPR-4)."""
+    if not HOSTNAME_LABEL.fullmatch(slug):
+        raise ValidationError({"slug": _("The account's address may contain only a-z, 0-9 and hyphens.")})
     account = Account(
         schema_name=schema_name_for(slug),
         name=name,
@@ -104,7 +114,12 @@ def account_create(
     audit(account=account, actor=actor, action="created", after=account.status, data={"owner": owner_email})
     with tenant_context(account):
         owner = User.objects.create_user(
-            owner_email, owner_password, full_name=owner_name, role=Role.OWNER, language=language
+            owner_email,
+            owner_password,
+            full_name=owner_name,
+            role=Role.OWNER,
+            language=language,
+            email_confirmed_at=now() if owner_email_confirmed else None,
         )
     if send_welcome:
         mail_send(

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_exists
 
+from accounts.confirmation import confirm_path
 from accounts.lifecycle import audit, local_add
 from accounts.mailer import mail_send
-from accounts.models import Account, AccountStatus, FreeMailDomain, LifetimeCode
-from accounts.services import account_create, account_url, schema_name_for
+from accounts.models import Account, AccountStatus, FreeMailDomain, LifetimeCode, SignupTicket
+from accounts.services import HOSTNAME_LABEL, account_create, account_url, schema_name_for
 from accounts.users.models import User
 from config.clock import now
+from config.tokens import token_make, token_read
 
 # ACC-3
 FREE_MAIL_TRIAL = timedelta(days=7)
@@ -57,9 +57,9 @@ class SignupResult:
 
 
 class WelcomeTokenGenerator(PasswordResetTokenGenerator):
-    """The link in the confirmation e-mail (and the redirect right after sign-up) logs the Owner
-    in until a password is set. Unlike a reset token it ignores last_login, so logging in once
-    does not spoil the e-mailed link; setting the password does."""
+    """The redirect right after sign-up: it lets the Owner choose a password, and nothing else
+    (it proves nothing about the address: GDPR-4, accounts/confirmation.py). Unlike a reset token
+    it ignores last_login; setting the password spends it."""
 
     key_salt = "accounts.signup.WelcomeTokenGenerator"
 
@@ -75,8 +75,9 @@ def slug_for(company: str) -> str:
     from django.utils.text import slugify
 
     name = _LEGAL_FORMS.sub("", company.strip()).strip(" ,.")
-    slug = slugify(name.translate(_TRANSLITERATE))[:50].strip("-")
-    return slug
+    # A host name label: a-z, 0-9 and inner hyphens only (slugify keeps underscores).
+    slug = re.sub(r"[^a-z0-9]+", "-", slugify(name.translate(_TRANSLITERATE)))
+    return slug[:50].strip("-")
 
 
 def slug_taken(slug: str) -> bool:
@@ -107,9 +108,50 @@ def trial_length_for(email: str) -> timedelta:
     return FREE_MAIL_TRIAL if is_free_mail(email) else COMPANY_TRIAL
 
 
+WELCOME_PURPOSE = "accounts.welcome"
+WELCOME_MAX_AGE = timedelta(days=3)
+
+
 def welcome_path(owner: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(owner.pk))
-    return f"/min-konto/welcome/{uid}/{welcome_tokens.make_token(owner)}/"
+    """Opaque: the user id is encrypted with the account's schema (ids repeat across accounts)."""
+    token = token_make(
+        WELCOME_PURPOSE, {"s": connection.schema_name, "u": owner.pk, "h": welcome_tokens.make_token(owner)}
+    )
+    return f"/min-konto/welcome/{token}/"
+
+
+def welcome_user_for(token: str) -> User | None:
+    """The user of a genuine, unspent welcome link in this account, or None."""
+    data = token_read(WELCOME_PURPOSE, token, max_age=WELCOME_MAX_AGE) or {}
+    if data.get("s") != connection.schema_name or not isinstance(data.get("u"), int):
+        return None
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
+    if user is None or not isinstance(data.get("h"), str) or not welcome_tokens.check_token(user, data["h"]):
+        return None
+    return user
+
+
+def _check_lengths(*, full_name: str, email: str, company: str) -> None:
+    """Every identity field fits its column (User.email and AccountEvent.actor: 254)."""
+    for field, value, limit in (("full_name", full_name, 200), ("email", email, 254), ("company", company, 200)):
+        if len(value) > limit:
+            raise SignupError(
+                field,
+                _("This is too long: at most %(limit)s characters, not %(length)s.")
+                % {"limit": limit, "length": len(value)},
+            )
+
+
+def _ticket_use(ticket: str) -> None:
+    """ACC-2: one sign-up per timer token, recorded in the sign-up's transaction."""
+    SignupTicket.objects.filter(used_at__lt=now() - timedelta(days=2)).delete()  # older tokens have expired
+    try:
+        with transaction.atomic():
+            SignupTicket.objects.create(nonce=ticket, used_at=now())
+    except IntegrityError:
+        raise SignupError(
+            None, _("This form has already created an account. Open the sign-up page again to create another.")
+        ) from None
 
 
 def _redeem(code_text: str) -> LifetimeCode:
@@ -145,13 +187,18 @@ def account_signup(
     language: str,
     code: str = "",
     slug: str = "",
+    ticket: str = "",
 ) -> SignupResult:
     """ACC-1 … ACC-3, LTD-1 … LTD-4: create the account, its schema and its Owner; redeem the
-    code if one is given; e-mail the Owner. Raises SignupError and creates nothing on refusal."""
+    code if one is given; e-mail the Owner the link that confirms the address (GDPR-4). Raises
+    SignupError and creates nothing on refusal. `ticket`: the form's single-use timer nonce."""
     email = email.strip().lower()
+    _check_lengths(full_name=full_name.strip(), email=email, company=company.strip())
     slug = slug or slug_for(company)
     if not slug:
         raise SignupError("company", _("The company name must contain letters or digits."))
+    if not HOSTNAME_LABEL.fullmatch(slug):
+        raise SignupError("company", _("The account's address may contain only a-z, 0-9 and hyphens."))
     if slug_taken(slug):
         raise SignupError(
             "company",
@@ -160,6 +207,8 @@ def account_signup(
         )
     try:
         with transaction.atomic():
+            if ticket:
+                _ticket_use(ticket)
             lifetime = _redeem(code) if code.strip() else None
             account = account_create(
                 name=company.strip(),
@@ -185,6 +234,7 @@ def account_signup(
             with tenant_context(account):
                 owner = User.objects.get(email=email)
                 path = welcome_path(owner)
+                confirm = confirm_path(owner)
             mail_send(
                 to=email,
                 template="account_signup",
@@ -193,7 +243,7 @@ def account_signup(
                     "account": account,
                     "owner": owner,
                     "url": account_url(account, "/min-konto/"),
-                    "welcome_url": account_url(account, path),
+                    "confirm_url": account_url(account, confirm),
                     "trial_ends_at": account.trial_ends_at,
                     "lifetime": lifetime is not None,
                 },

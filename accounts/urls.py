@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_confirm
 
 app_name = "minkonto"
 
@@ -21,7 +21,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="minkonto/password_reset_complete.html"),
         name="password_reset_complete",
     ),
-    path("welcome/<uidb64>/<token>/", views.welcome, name="welcome"),
+    path("welcome/<str:token>/", views.welcome, name="welcome"),
+    path("confirm/send/", views_confirm.confirmation_resend, name="confirm_send"),
+    path("confirm/<str:token>/", views_confirm.confirm, name="confirm"),
     path("users/", views.users, name="users"),
     path("users/<int:user_id>/role/", views.user_role, name="user_role"),
     path("users/<int:user_id>/remove/", views.user_delete, name="user_remove"),

@@ -13,11 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.confirmation import email_confirm
 from accounts.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -29,7 +28,7 @@ from accounts.forms import (
 from accounts.lifecycle import LifecycleError, account_cancel, reactivation_deadline
 from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for, login_record
 from accounts.services import account_url
-from accounts.signup import welcome_tokens
+from accounts.signup import welcome_user_for
 from accounts.throttle import address_key, ip_key, refusal
 from accounts.users.models import Role, User
 from accounts.users.services import (
@@ -120,6 +119,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "minkonto/password_reset_confirm.html"
     success_url = reverse_lazy("minkonto:password_reset_complete")
 
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        # GDPR-4: the reset link was read in the mailbox, so the address is proven.
+        email_confirm(account=self.request.tenant, user=form.user, how="password_reset")
+        return response
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -131,15 +136,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "minkonto/dashboard.html", context)
 
 
-def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """After sign-up (and from the confirmation e-mail): log the Owner in and ask for a password."""
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not welcome_tokens.check_token(user, token):
-        messages.error(request, _("This link has been used or has expired. Log in, or reset your password."))
-        return redirect("minkonto:login")
+def password_choose(request: HttpRequest, user: User) -> HttpResponse:
+    """The set-password form of the welcome and confirmation links. Nobody is logged in until a
+    password is chosen: the link opens this form and nothing else."""
     form = WelcomePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -148,12 +147,17 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         response = redirect("minkonto:dashboard")
         _remember_login(request, response, user)
         return response
-    if not request.user.is_authenticated or request.user.pk != user.pk:
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    response = render(request, "minkonto/welcome.html", {"form": form, "account": request.tenant})
-    if request.method == "GET":
-        _remember_login(request, response, user)
-    return response
+    context = {"form": form, "account": request.tenant, "confirmed": user.email_confirmed}
+    return render(request, "minkonto/welcome.html", context, status=400 if form.errors else 200)
+
+
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    """Right after sign-up: choose a password. It proves nothing about the address (GDPR-4)."""
+    user = welcome_user_for(token)
+    if user is None:
+        messages.error(request, _("This link has been used or has expired. Log in, or reset your password."))
+        return redirect("minkonto:login")
+    return password_choose(request, user)
 
 
 @login_required

@@ -31,10 +31,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                     region=data["region"],
                     language=data["language"],
                     code=data["code"],
+                    ticket=data["ticket"],
                 )
             except SignupError as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error.message))
             else:
-                # The Owner lands in Min konto on the new host, logged in by the welcome link.
+                # The Owner lands on the new host's welcome link to choose a password; the address
+                # is proven only by the link in the e-mail (GDPR-4).
                 return redirect(result.welcome_url)
     return render(request, "public/signup.html", {"form": form}, status=400 if form.errors else 200)

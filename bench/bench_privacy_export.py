@@ -26,7 +26,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core import signing  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import ProtectedError  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
@@ -37,6 +36,7 @@ from accounts.users.models import Role, User  # noqa: E402
 from config.clock import now  # noqa: E402
 from privacy import services  # noqa: E402
 from privacy.demo import processing_records_ensure  # noqa: E402
+from privacy.links import verify_token  # noqa: E402
 from privacy.models import PrivacyRequest, RequestKind  # noqa: E402
 from privacy.pdf import export_pdf_render  # noqa: E402
 
@@ -95,7 +95,7 @@ def drop(account: Account) -> None:
 
 def verified(kind: str) -> PrivacyRequest:
     request = services.request_file(kind=kind, email=PERSON, full_name="Bench Person", language="da")
-    return services.verify_by_link(token=signing.dumps({"r": str(request.public_id)}, salt=services.VERIFY_SALT))
+    return services.verify_by_link(token=verify_token(request))
 
 
 def main() -> None:

@@ -1,16 +1,21 @@
 """Asked by the mailer before every marketing e-mail (GDPR-3, -6, -9).
 
 `marketing_allowed(email)`: a live marketing consent and no restriction or objection.
-`unsubscribe_url(email)`: a signed one-click link; it never expires, because an old newsletter
-must still unsubscribe its reader.
+`unsubscribe_url(email)`: a one-click link. Its token is opaque (the address is encrypted, never
+readable base64: URLs end up in logs and Referer headers), good for unsubscribing only, and it
+expires after a year; an expired link's page points to the consent switch in Min konto and the
+privacy request form.
 """
 
-from django.core import signing
+from datetime import timedelta
+
 from django.urls import reverse
 
+from config.tokens import token_make, token_read
 from privacy.models import Consent, ConsentPurpose, SubjectFlag
 
-UNSUBSCRIBE_SALT = "privacy.unsubscribe"
+UNSUBSCRIBE_PURPOSE = "privacy.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 
 
 def _allowed(email: str, purpose: str) -> bool:
@@ -29,15 +34,13 @@ def profiling_allowed(email: str) -> bool:
 
 
 def unsubscribe_token(email: str) -> str:
-    return signing.dumps({"e": email.strip().lower()}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return token_make(UNSUBSCRIBE_PURPOSE, {"e": email.strip().lower()})
 
 
 def unsubscribe_email(token: str) -> str | None:
-    """The address of a genuine link, or None for a forged or damaged one."""
-    try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)["e"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
+    """The address of a genuine link, or None for a forged, damaged, expired or old-format one."""
+    data = token_read(UNSUBSCRIBE_PURPOSE, token, max_age=UNSUBSCRIBE_MAX_AGE)
+    return data["e"] if data is not None and isinstance(data.get("e"), str) else None
 
 
 def unsubscribe_url(email: str) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,6 +22,7 @@ from accounts.models import Account
 from accounts.users.models import Role, User
 from config.clock import now, today
 from privacy import registry, uploads
+from privacy.links import verify_token, verify_token_matches, verify_token_read
 from privacy.models import (
     AuditAction,
     AuditEvent,
@@ -41,14 +41,10 @@ from privacy.models import (
 SYSTEM = "system"
 SUBJECT = "data subject"
 CODE_TTL = timedelta(hours=24)
-LINK_MAX_AGE = int(CODE_TTL.total_seconds())
 CODE_MAX_ATTEMPTS = 5
-SENDS_PER_HOUR = 3
-REQUESTS_PER_HOUR = 5
 EXPORT_TTL = timedelta(days=14)
 HANDOVER_DAYS = 10
 MAX_EXTENSION_MONTHS = 2
-VERIFY_SALT = "privacy.verify"
 
 # GDPR-5 / request state machine: the only allowed moves.
 TRANSITIONS: dict[str, set[str]] = {
@@ -142,18 +138,13 @@ def request_file(
     portability_target: str = "",
     logged_in_user: User | None = None,
 ) -> PrivacyRequest:
-    """File a request. A logged-in account user asking about their own data is verified at
-    once; anyone else gets a link and a one-time code by e-mail."""
+    """File a request. A logged-in account user whose address is confirmed (GDPR-4: a login
+    alone proves nothing about the address) asking about their own data is verified at once;
+    anyone else gets a link and a one-time code by e-mail."""
     email = email.strip().lower()
     received = now()
-    if logged_in_user is None and (
-        PrivacyRequest.objects.filter(email=email, received_at__gte=received - timedelta(hours=1)).count()
-        >= REQUESTS_PER_HOUR
-    ):
-        # Each request mails the address a code: a cap keeps the form from being used to flood it.
-        raise ValidationError(
-            _("Too many requests were made for this address in the last hour. Please try again later.")
-        )
+    # Each public request mails the address a code: the views cap them per address and per IP
+    # (accounts/throttle.py, settings.RATE_LIMITS).
     if role == RequestRole.PROCESSOR and account is None and company.strip():
         # The desk still decides the hand-over; a matching name saves it a look-up.
         account = Account.objects.customers().filter(name__iexact=company.strip()).first()
@@ -190,7 +181,7 @@ def request_file(
     request.full_clean(exclude=["signed_letter", "code_hash"])
     request.save()
     audit_write(request=request, action=AuditAction.RECEIVED, actor=SUBJECT, kind=kind, channel=channel, role=role)
-    if logged_in_user is not None and logged_in_user.email.lower() == email:
+    if logged_in_user is not None and logged_in_user.email.lower() == email and logged_in_user.email_confirmed:
         _mark_verified(request, method="account_login", actor=SUBJECT)
     else:
         _send_verification(request)
@@ -203,7 +194,7 @@ def _send_verification(request: PrivacyRequest) -> None:
     request.code_expires_at = now() + CODE_TTL
     request.code_attempts = 0
     request.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
-    token = signing.dumps({"r": str(request.public_id)}, salt=VERIFY_SALT)
+    token = verify_token(request)
     _mail(
         request,
         "verify",
@@ -217,13 +208,11 @@ def _send_verification(request: PrivacyRequest) -> None:
 
 @transaction.atomic
 def verification_resend(*, request: PrivacyRequest) -> None:
-    """A new code and link, at most SENDS_PER_HOUR an hour (the old code stops working)."""
+    """A new code and link (the old code stops working). The code page caps how often per
+    request and per IP (accounts/throttle.py)."""
     request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.UNVERIFIED:
         return
-    recent = request.audit_events.filter(action=AuditAction.VERIFICATION_SENT, at__gte=now() - timedelta(hours=1))
-    if recent.count() >= SENDS_PER_HOUR:
-        raise ValidationError(_("Too many codes were sent in the last hour. Please try again later."))
     _send_verification(request)
 
 
@@ -256,12 +245,14 @@ def verify_by_code(*, request: PrivacyRequest, code: str) -> PrivacyRequest:
 @transaction.atomic
 def verify_by_link(*, token: str) -> PrivacyRequest:
     """The link in the verification e-mail. Forged or expired -> ValidationError, nothing changes."""
+    data = verify_token_read(token)
     try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=LINK_MAX_AGE)
         request = PrivacyRequest.objects.select_for_update().get(public_id=data["r"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError, PrivacyRequest.DoesNotExist) as exc:
+    except (KeyError, TypeError, ValueError, ValidationError, PrivacyRequest.DoesNotExist) as exc:
         raise ValidationError(_("This link is not valid or has expired.")) from exc
     if request.status == RequestStatus.UNVERIFIED:
+        if not verify_token_matches(data, request):
+            raise ValidationError(_("This link is not valid or has expired."))
         _mark_verified(request, method="email_link", actor=SUBJECT)
     return request
 

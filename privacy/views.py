@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.throttle import address_key, ip_key, refusal
 from privacy import services
 from privacy.forms import CodeForm, MinkontoRequestForm, RequestForm, WrittenWithdrawalForm
 from privacy.marketing import marketing_allowed, unsubscribe_email
@@ -28,8 +29,21 @@ def _message_page(request: HttpRequest, title: str, text: str, status: int = 200
     return render(request, "privacy/message.html", {"title": title, "text": text}, status=status)
 
 
+def _intake_refusal(request: HttpRequest, form: RequestForm | WrittenWithdrawalForm) -> str | None:
+    """Each public request mails its address a code: capped per address and per IP, the same
+    answer whether or not the address is known (fails open without Redis: accounts/throttle.py)."""
+    checks = [
+        ("privacy_request_ip", ip_key(request)),
+        ("privacy_request_address", address_key(form.cleaned_data["email"])),
+    ]
+    return refusal(request, checks)
+
+
 def request_new(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None, initial={"kind": request.GET.get("kind", RequestKind.ACCESS)})
+    if request.method == "POST" and form.is_valid() and (message := _intake_refusal(request, form)):
+        form.add_error(None, message)
+        return render(request, "privacy/request_form.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -52,6 +66,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 def request_written(request: HttpRequest) -> HttpResponse:
     form = WrittenWithdrawalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and (message := _intake_refusal(request, form)):
+        form.add_error(None, message)
+        return render(request, "privacy/written_form.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,6 +99,9 @@ def request_verify(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "resend" in request.POST:
+                checks = [("privacy_resend_request", str(filed.public_id)), ("privacy_request_ip", ip_key(request))]
+                if message := refusal(request, checks):
+                    raise ValidationError(message)
                 services.verification_resend(request=filed)
                 messages.info(request, _("We have sent you a new code."))
                 return redirect("privacy-verify", public_id=filed.public_id)
@@ -127,7 +147,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     one-click unsubscribe (RFC 8058)."""
     email = unsubscribe_email(token)
     if email is None:
-        return _message_page(request, _("The link does not work"), _("This unsubscribe link is not valid."), status=400)
+        return _message_page(
+            request,
+            _("The link does not work"),
+            _(
+                "This unsubscribe link is not valid or has expired. Turn off marketing e-mails with the switch "
+                "in Min konto, or send us a request to withdraw your consent."
+            ),
+            status=400,
+        )
     services.consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.UNSUBSCRIBE)
     return _message_page(
         request,
@@ -143,7 +171,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.request_file(
+            filed = services.request_file(
                 kind=data["kind"],
                 email=user.email,
                 full_name=user.full_name,
@@ -157,9 +185,17 @@ def minkonto(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Your request has been received. We will answer by e-mail."))
+            if filed.status == RequestStatus.UNVERIFIED:
+                messages.success(
+                    request, _("Your request has been received. Confirm it with the link we have e-mailed you.")
+                )
+            else:
+                messages.success(request, _("Your request has been received. We will answer by e-mail."))
             return redirect("privacy:minkonto")
-    own = PrivacyRequest.objects.filter(email__iexact=user.email).order_by("-received_at")[:20]
+    # GDPR-4: requests filed elsewhere under this address, and its consent, are shown only once
+    # the address is proven; an unconfirmed login sees its own account's page and the notice.
+    confirmed = user.email_confirmed
+    own = PrivacyRequest.objects.filter(email__iexact=user.email).order_by("-received_at")[:20] if confirmed else []
     handed = []
     if getattr(user, "role", "") == "owner":
         handed = PrivacyRequest.objects.filter(account=request.tenant, status=RequestStatus.HANDED_OVER)
@@ -170,7 +206,8 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "form": form,
             "own": own,
             "handed": handed,
-            "marketing": marketing_allowed(user.email),
+            "marketing": confirmed and marketing_allowed(user.email),
+            "confirmed": confirmed,
             "data_processing_url": services.public_url("/data-processing/"),
         },
     )
@@ -179,8 +216,12 @@ def minkonto(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def minkonto_consent(request: HttpRequest) -> HttpResponse:
-    """The consent switch (GDPR-3, -9): as easy to turn off as on."""
+    """The consent switch (GDPR-3, -9): as easy to turn off as on. It speaks for the address, so
+    only once the address is confirmed (GDPR-4)."""
     email = request.user.email
+    if not request.user.email_confirmed:
+        messages.error(request, _("Confirm your e-mail address first: open the link we e-mailed you."))
+        return redirect("privacy:minkonto")
     if request.POST.get("marketing") == "on":
         services.consent_give(
             email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO, is_customer=True

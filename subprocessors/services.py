@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +15,17 @@ from accounts.models import Account, AccountStatus
 from accounts.services import account_url
 from accounts.users.models import Role, User
 from config.clock import now, today
+from subprocessors.links import (
+    CONFIRM_MAX_AGE,
+    CONFIRM_PURPOSE,
+    UNSUBSCRIBE_MAX_AGE,
+    UNSUBSCRIBE_PURPOSE,
+    owner_opt_out_account_id,
+    owner_opt_out_token,
+    subscriber_by_token,
+    subscriber_confirm_token,
+    subscriber_unsubscribe_token,
+)
 from subprocessors.models import (
     CaseStatus,
     DpaRequest,
@@ -36,7 +46,6 @@ from subprocessors.selectors import registry_diff, registry_draft_entries
 NOTICE_DAYS = 30
 PAGE_LANGUAGES = ("en", "da", "nb")
 PAGE_REGIONS = ("", *ServedRegion.values)
-OWNER_OPT_OUT_SALT = "subprocessors.owner-opt-out"
 
 
 def _actor(actor: Any) -> str:
@@ -131,15 +140,18 @@ def subscriber_subscribe(*, email: str, language: str) -> Subscriber:
         to=subscriber.email,
         template="subprocessors_confirm",
         language=subscriber.language,
-        context={"confirm_url": public_url(f"/subprocessors/subscribe/confirm/{subscriber.token}/")},
+        context={
+            "confirm_url": public_url(f"/subprocessors/subscribe/confirm/{subscriber_confirm_token(subscriber)}/")
+        },
     )
     return subscriber
 
 
 @transaction.atomic
 def subscriber_confirm(*, token: str) -> Subscriber | None:
-    """Confirm by the e-mailed token; an unknown token changes nothing and returns None."""
-    subscriber = Subscriber.objects.select_for_update().filter(token=token).first()
+    """Confirm by the e-mailed link; an unknown, expired or foreign token changes nothing and
+    returns None."""
+    subscriber = subscriber_by_token(CONFIRM_PURPOSE, token, CONFIRM_MAX_AGE)
     if subscriber is None or subscriber.unsubscribed_at is not None:
         return None
     if subscriber.confirmed_at is None:
@@ -150,8 +162,8 @@ def subscriber_confirm(*, token: str) -> Subscriber | None:
 
 @transaction.atomic
 def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
-    """One click, immediate; an unknown token changes nothing and returns None."""
-    subscriber = Subscriber.objects.select_for_update().filter(token=token).first()
+    """One click, immediate; an unknown, expired or foreign token changes nothing and returns None."""
+    subscriber = subscriber_by_token(UNSUBSCRIBE_PURPOSE, token, UNSUBSCRIBE_MAX_AGE)
     if subscriber is None:
         return None
     if subscriber.unsubscribed_at is None:
@@ -160,16 +172,11 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
     return subscriber
 
 
-def owner_opt_out_token(account: Account) -> str:
-    return signing.dumps({"account": account.pk}, salt=OWNER_OPT_OUT_SALT)
-
-
 @transaction.atomic
 def owner_opt_out(*, token: str) -> Account | None:
     """An Owner's one-click opt-out from registry notices (signed link); forged → None, nothing changed."""
-    try:
-        account_id = signing.loads(token, salt=OWNER_OPT_OUT_SALT)["account"]
-    except (signing.BadSignature, KeyError, TypeError):
+    account_id = owner_opt_out_account_id(token)
+    if account_id is None:
         return None
     account = Account.objects.customers().filter(pk=account_id).first()
     if account is None:
@@ -205,7 +212,7 @@ def notice_recipients(notice: Notice) -> list[dict[str, Any]]:
             "email": s.email,
             "language": s.language,
             "account": None,
-            "unsubscribe_url": public_url(f"/subprocessors/unsubscribe/{s.token}/"),
+            "unsubscribe_url": public_url(f"/subprocessors/unsubscribe/{subscriber_unsubscribe_token(s)}/"),
         }
         for s in Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
     ]

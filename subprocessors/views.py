@@ -184,7 +184,7 @@ def _link_result(request: HttpRequest, ok: bool, heading: str, text: str) -> Htt
     if not ok:
         heading = _("This link is not valid")
         text = _(
-            "The link is unknown or has been changed. Nothing was changed. Copy the whole link from the e-mail, or subscribe again."
+            "The link is unknown, has expired or has been changed. Nothing was changed. Copy the whole link from the newest e-mail, or subscribe again."
         )
     return render(request, "subprocessors/message.html", {"heading": heading, "text": text}, status=200 if ok else 404)
 

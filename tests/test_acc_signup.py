@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import signing
 from django.core.cache import cache
 from django_tenants.utils import schema_exists, tenant_context
 
-from accounts.forms import STARTED_SALT
+from accounts.forms import started_token
 from accounts.models import Account, AccountStatus, FreeMailDomain, MailLog
 from accounts.signup import SignupError, account_signup, slug_for
 from accounts.users.models import Role, User
@@ -38,7 +37,7 @@ def form(**overrides: str) -> dict[str, str]:
         "code": "",
         "adult": "on",
         "website": "",
-        "started": signing.dumps(time.time() - 30, salt=STARTED_SALT),
+        "started": started_token(time.time() - 30),
     }
     data.update(overrides)
     return data
@@ -66,15 +65,17 @@ def test_acc1_signup_creates_account_schema_owner_and_lands_in_min_konto(
             "Karen Kirkegaard",
             Role.OWNER,
         )
-    # the confirmation e-mail, in the chosen language, with the link that logs the Owner in
+    # the e-mail, in the chosen language, carries the link that confirms the address (GDPR-4);
+    # the welcome link the browser was sent to is not in it
     mail = mailoutbox[-1]
     assert mail.to == ["karen@kirkegaard-service.dk"] and "er klar" in mail.subject
     path = response["Location"].removeprefix(origin("kirkegaard-service.localhost"))
-    assert path in mail.body
-    # the welcome link logs the Owner in on the new host and asks for a password
+    assert path not in mail.body and "/min-konto/confirm/" in mail.body
+    # the welcome link asks for a password on the new host, and logs nobody in before that
     client = public_client.__class__(HTTP_HOST="kirkegaard-service.localhost")
     welcome = client.get(path)
     assert welcome.status_code == 200 and "Velkommen til Kirkegaard Service ApS" in welcome.content.decode()
+    assert client.get("/min-konto/").status_code == 302
     done = client.post(path, {"new_password1": "blue-fjord-lantern-42", "new_password2": "blue-fjord-lantern-42"})
     assert done.status_code == 302 and done["Location"] == "/min-konto/"
     assert client.get("/min-konto/").status_code == 200
@@ -133,7 +134,7 @@ def test_acc2_honeypot_filled_is_refused(public_client):
 
 @pytest.mark.parametrize("started", ["now", "forged", ""])
 def test_acc2_too_fast_or_forged_form_is_refused(public_client, started):
-    token = {"now": signing.dumps(time.time(), salt=STARTED_SALT), "forged": "123:abc", "": ""}[started]
+    token = {"now": started_token(), "forged": "123:abc", "": ""}[started]
     response = public_client.post("/signup/", form(started=token))
     assert response.status_code == 400
     assert not Account.objects.filter(slug="kirkegaard-service").exists()

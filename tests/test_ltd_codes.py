@@ -7,13 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import signing
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
-from accounts.forms import STARTED_SALT
+from accounts.forms import started_token
 from accounts.lifetime import lifetime_code_sharing_suspend, lifetime_codes_import
 from accounts.models import Account, AccountStatus, LifetimeCode, LifetimeCodeBatch, MailLog
 from accounts.signup import SignupError, account_signup
@@ -109,7 +108,7 @@ def test_ltd2_refusal_shown_in_the_users_language(codes, public_client):
         "website": "",
     }
     with time_machine.travel(datetime(2026, 1, 5, 12, 0, tzinfo=CPH), tick=True):
-        data["started"] = signing.dumps(time.time() - 30, salt=STARTED_SALT)
+        data["started"] = started_token(time.time() - 30)
         response = public_client.post("/signup/", data, HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 400
     assert "Tilbudet er utløpt" in response.content.decode()
@@ -174,7 +173,7 @@ def test_ltd1_ten_simultaneous_redemptions_of_one_code_make_exactly_one_account(
             "code": "RACE-0001",
             "adult": "on",
             "website": "",
-            "started": signing.dumps(time.time() - 30, salt=STARTED_SALT),
+            "started": started_token(time.time() - 30),
         }
         try:
             barrier.wait()

@@ -112,8 +112,14 @@ def invitation_accept(*, account: Account, token: str, full_name: str, password:
         raise TeamError(_("This invitation is no longer valid. Ask the account's Owner for a new one."))
     if User.objects.filter(email=invitation.email).exists():
         raise TeamError(_("%(email)s is already a user of this account.") % {"email": invitation.email})
+    # GDPR-4: the invitation was opened from its mailed link, so the address is proven.
     user = User.objects.create_user(
-        invitation.email, password, full_name=full_name.strip(), role=invitation.role, language=language
+        invitation.email,
+        password,
+        full_name=full_name.strip(),
+        role=invitation.role,
+        language=language,
+        email_confirmed_at=now(),
     )
     invitation.accepted_at = now()
     invitation.save(update_fields=["accepted_at"])

@@ -36,9 +36,9 @@ def file_request(accounts_ready, django_capture_on_commit_callbacks) -> Callable
 def verified_request(file_request, django_capture_on_commit_callbacks) -> Callable[..., PrivacyRequest]:  # type: ignore[no-untyped-def]
     def make(email: str = "kari.nordmann@example.org", kind: str = RequestKind.ACCESS, **extra) -> PrivacyRequest:  # type: ignore[no-untyped-def]
         request = file_request(email, kind, **extra)
-        from django.core import signing
+        from privacy.links import verify_token
 
-        token = signing.dumps({"r": str(request.public_id)}, salt=services.VERIFY_SALT)
+        token = verify_token(request)
         with django_capture_on_commit_callbacks(execute=True):
             return services.verify_by_link(token=token)
 

@@ -135,9 +135,9 @@ def test_gdpr6_end_to_end_access_then_erasure_then_nothing_but_what_law_keeps(
 
 
 def _token(request) -> str:  # type: ignore[no-untyped-def]
-    from django.core import signing
+    from privacy.links import verify_token
 
-    return signing.dumps({"r": str(request.public_id)}, salt=services.VERIFY_SALT)
+    return verify_token(request)
 
 
 def test_gdpr6_erasure_keeps_invoices(verified_request, invoice_source):

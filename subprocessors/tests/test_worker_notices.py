@@ -15,7 +15,12 @@ from django.db import connection
 from accounts.models import MailLog
 from config.celery import app
 from subprocessors.models import NoticeDelivery
-from subprocessors.services import registry_publish, subscriber_confirm, subscriber_subscribe
+from subprocessors.services import (
+    registry_publish,
+    subscriber_confirm,
+    subscriber_confirm_token,
+    subscriber_subscribe,
+)
 from subprocessors.tests.conftest import entry_make, later
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +67,7 @@ def test_sub4_publishing_sends_notices_through_a_real_worker(worker, accounts_re
     entry_make("base-eu", region="EU")
     with time_machine.travel(datetime(2019, 10, 28, 9, tzinfo=UTC), tick=False):
         registry_publish(actor="staff@example.test")
-    subscriber_confirm(token=subscriber_subscribe(email="dpo@example.test", language="nb").token)
+    subscriber_confirm(token=subscriber_confirm_token(subscriber_subscribe(email="dpo@example.test", language="nb")))
     entry_make("newco", region="EU", legal_entity="Newco Cloud ApS", start=later(35))
     registry_publish(actor="staff@example.test")  # commits, then queues subprocessors.send_notices
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
 
 from accounts.models import Account, AccountStatus, Region
 from accounts.services import account_create, account_url, public_tenant_ensure, template_schema_ensure
@@ -65,8 +66,16 @@ class Command(BaseCommand):
                     owner_email=spec["owner_email"],
                     owner_name=spec["owner_name"],
                     owner_password=password,
+                    owner_email_confirmed=True,
                     status=AccountStatus.TRIAL,
                     trial_ends_at=now() + timedelta(days=spec["trial_days"]),
                 )
+            else:
+                # Demo Owners count as having confirmed their address (GDPR-4), also on an
+                # installation that predates the confirmation.
+                with tenant_context(account):
+                    User.objects.filter(email=spec["owner_email"], email_confirmed_at=None).update(
+                        email_confirmed_at=now()
+                    )
             lines.append(f"{account.name:24} {account_url(account):42} {spec['owner_email']} / {password}")
         self.stdout.write("\nDemo logins:\n  " + "\n  ".join(lines) + "\n")
