@@ -34,6 +34,7 @@ FAIL_OPEN = {
     "subscribe_ip",
     "privacy_request_address",
     "privacy_request_ip",
+    "privacy_resend_request",
     "invitation_user",
 }
 

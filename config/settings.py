@@ -321,8 +321,9 @@ RATE_LIMITS = {
     "subscribe_ip": env("RATE_SUBSCRIBE_IP", "20/h"),
     "signup_address": env("RATE_SIGNUP_ADDRESS", "3/d"),
     "signup_ip": env("RATE_SIGNUP_IP", "5/h"),
-    "privacy_request_address": env("RATE_PRIVACY_REQUEST_ADDRESS", "3/h"),
+    "privacy_request_address": env("RATE_PRIVACY_REQUEST_ADDRESS", "5/h"),
     "privacy_request_ip": env("RATE_PRIVACY_REQUEST_IP", "20/h"),
+    "privacy_resend_request": env("RATE_PRIVACY_RESEND", "2/h"),
     "invitation_user": env("RATE_INVITATION_USER", "30/h"),
 }
 RATELIMIT_USE_CACHE = "default"

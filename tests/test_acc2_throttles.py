@@ -1,14 +1,12 @@
 """ACC-2 (issue 15): throttles on the forms that mail an address or create an account, with
 django-ratelimit counting in Redis; with Redis down each fails open or closed as declared in
 accounts/throttle.py, never with a 500. The rates are the real settings' defaults unless a test
-says otherwise."""
+says otherwise. Every test starts with no count (conftest.throttle_counters_fresh)."""
 
 import time
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.test import override_settings
 
 from accounts.forms import started_token
 from accounts.models import Account, MailLog
@@ -21,11 +19,10 @@ pytestmark = pytest.mark.django_db
 REDIS_DOWN = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"}}
 
 
-@pytest.fixture(autouse=True)
-def fresh_counters(accounts_ready):
-    cache.clear()  # the counters live in this test run's own Redis database
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = REDIS_DOWN  # the cache connections are rebuilt on the setting change
     yield
-    cache.clear()
 
 
 def signup_form(n: int, email: str) -> dict[str, str]:
@@ -108,8 +105,9 @@ def test_acc2_signup_limit_per_address_is_not_bypassed_by_changing_network(publi
 # --- Redis down: a closed local port -----------------------------------------------------------
 
 
-@override_settings(CACHES=REDIS_DOWN)
-def test_acc2_redis_down_reset_fails_open_and_is_mailed(account_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_acc2_redis_down_reset_fails_open_and_is_mailed(
+    redis_down, account_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client = host_client(account_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = reset(client, "owner@alfa.dk", "198.51.100.1")
@@ -117,8 +115,9 @@ def test_acc2_redis_down_reset_fails_open_and_is_mailed(account_a, mailoutbox, d
     assert len(mailoutbox) == 1
 
 
-@override_settings(CACHES=REDIS_DOWN)
-def test_acc2_redis_down_subscribe_fails_open(public_client, mailoutbox, django_capture_on_commit_callbacks):
+def test_acc2_redis_down_subscribe_fails_open(
+    redis_down, public_client, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = public_client.post("/subprocessors/subscribe/", {"email": "down@example.org"})
     assert response.status_code == 200
@@ -126,11 +125,23 @@ def test_acc2_redis_down_subscribe_fails_open(public_client, mailoutbox, django_
     assert len(mailoutbox) == 1
 
 
-@override_settings(CACHES=REDIS_DOWN)
-def test_acc2_redis_down_signup_fails_closed_with_a_message_not_a_500(public_client, settings):
+def test_acc2_redis_down_signup_fails_closed_with_a_message_not_a_500(redis_down, public_client, settings):
     settings.SIGNUP_MIN_FILL_SECONDS = 0
     public_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
     response = public_client.post("/signup/", signup_form(1, "down@throttle-test.dk"))
     assert response.status_code == 429
     assert "Det er ikke muligt lige nu" in response.content.decode()
     assert not Account.objects.filter(slug="throttle-test-1").exists()
+
+
+def test_acc2_redis_down_privacy_request_fails_open(
+    redis_down, public_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from privacy.models import PrivacyRequest
+
+    data = {"kind": "access", "full_name": "Ola", "email": "down@example.org", "role": "controller"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public_client.post("/privacy/request/", data)
+    assert response.status_code == 302
+    assert PrivacyRequest.objects.filter(email="down@example.org").exists()
+    assert len(mailoutbox) == 1

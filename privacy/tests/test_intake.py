@@ -87,9 +87,10 @@ def test_gdpr3_verified_withdrawal_takes_effect_at_once(verified_request):
     assert consent.withdrawn_at is not None and consent.withdrawn_source == ConsentSource.REQUEST
 
 
-def test_gdpr2_public_intake_is_rate_limited_per_address(public_client):
+def test_gdpr2_public_intake_is_rate_limited_per_address(public_client, settings):
+    limit = int(settings.RATE_LIMITS["privacy_request_address"].split("/")[0])
     data = {"kind": "access", "full_name": "Ola", "email": "flood@example.org", "role": "controller"}
-    for _ in range(services.REQUESTS_PER_HOUR):
-        assert public_client.post("/privacy/request/", data).status_code == 302
-    response = public_client.post("/privacy/request/", data)
-    assert response.status_code == 200 and PrivacyRequest.objects.count() == services.REQUESTS_PER_HOUR
+    for n in range(limit):  # from another network each time: the cap is per address
+        assert public_client.post("/privacy/request/", data, REMOTE_ADDR=f"10.0.0.{n}").status_code == 302
+    response = public_client.post("/privacy/request/", data, REMOTE_ADDR="10.0.1.1")
+    assert response.status_code == 429 and PrivacyRequest.objects.count() == limit

@@ -68,17 +68,23 @@ def test_gdpr4_one_time_code_with_limited_attempts(file_request, mailoutbox):
     assert AuditEvent.objects.filter(request=request, action=AuditAction.VERIFICATION_FAILED).count() == 5
 
 
-def test_gdpr4_code_expires_and_resend_is_rate_limited(file_request, mailoutbox, django_capture_on_commit_callbacks):
+def test_gdpr4_code_expires_and_resend_is_rate_limited(
+    file_request, mailoutbox, django_capture_on_commit_callbacks, public_client, settings
+):
     request = file_request()
     code = code_from(mailoutbox[-1])
     with time_machine.travel(datetime.now(CPH) + timedelta(hours=25)):
         with pytest.raises(ValidationError):
             services.verify_by_code(request=request, code=code)
+    # "send a new code" on the code page, from changing networks: capped per request
+    page = f"/privacy/request/{request.public_id}/"
+    limit = int(settings.RATE_LIMITS["privacy_resend_request"].split("/")[0])
     with django_capture_on_commit_callbacks(execute=True):
-        services.verification_resend(request=request)
-        services.verification_resend(request=request)
-    with pytest.raises(ValidationError):
-        services.verification_resend(request=request)  # 3 in the last hour
+        for n in range(limit):
+            assert public_client.post(page, {"resend": "1"}, REMOTE_ADDR=f"10.0.0.{n}").status_code == 302
+        refused = public_client.post(page, {"resend": "1"}, REMOTE_ADDR="10.0.1.1")
+    assert refused.status_code == 200 and "For mange forsøg på kort tid" in refused.content.decode()
+    assert AuditEvent.objects.filter(request=request, action=AuditAction.VERIFICATION_SENT).count() == 1 + limit
     services.verify_by_code(request=request, code=code_from(mailoutbox[-1]))
     request.refresh_from_db()
     assert request.is_verified
