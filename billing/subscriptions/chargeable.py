@@ -64,7 +64,13 @@ def _charge_audit(change: Change) -> None:
         reason=change.reason,
         before=change.before,
         after=change.after,
-        data={"charge": charge.pk, "amount": str(charge.amount), "currency": charge.currency},  # type: ignore[attr-defined]
+        data={
+            "charge": charge.pk,
+            "amount": str(charge.amount),  # type: ignore[attr-defined]
+            "currency": charge.currency,  # type: ignore[attr-defined]
+            "attempt": charge.attempts,  # type: ignore[attr-defined]
+            "code": charge.failure_code,  # type: ignore[attr-defined]
+        },
     )
 
 

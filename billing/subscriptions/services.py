@@ -65,6 +65,7 @@ from billing.subscriptions.selectors import (
     terms_of,
 )
 from config.clock import now
+from core.transitions import transition
 
 SYSTEM = "system"
 NOTICE_PERIOD = timedelta(days=30)  # BIL-4
@@ -395,9 +396,6 @@ def _has_billing_details(account_id: int) -> bool:
 
 
 def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
-    charge.status = ChargeStatus.PAID
-    charge.paid_at = at
-    charge.next_retry_at = None
     subscription = Subscription.objects.select_for_update().get(pk=charge.subscription_id)
     if charge.kind == ChargeKind.UPGRADE:
         # BIL-2: the upgrade applies only once it is paid.
@@ -408,12 +406,12 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
         invoice = _invoice_issue(charge, at=at, actor=actor)
         if invoice is not None:
             charge.invoice_id, charge.invoice_number = invoice.pk, invoice.number
-    charge.save()
+    charge.save()  # the attempt's fields; the status moves (and is audited) through transition()
+    transition(charge, to=ChargeStatus.PAID, actor=actor, reason="payment received", paid_at=at, next_retry_at=None)
     still_overdue = Charge.objects.filter(subscription=subscription, status=ChargeStatus.FAILED).exists()
-    if not still_overdue:
-        subscription.status = SubscriptionStatus.ACTIVE
     subscription.save()
-    _audit(account=charge.account, actor=actor, action="charge_paid", charge=charge.pk, amount=charge.amount)
+    if not still_overdue and subscription.status == SubscriptionStatus.PAST_DUE:
+        transition(subscription, to=SubscriptionStatus.ACTIVE, actor=actor, reason="overdue charges paid")
     account = Account.all_objects.get(pk=charge.account_id)
     if not still_overdue and account.status in (
         AccountStatus.TRIAL,
@@ -434,29 +432,23 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
 def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
     if charge.kind in (ChargeKind.UPGRADE, ChargeKind.FIRST, ChargeKind.PREPAID):
         # Nothing is owed: the change (or the start) simply does not happen.
-        charge.status = ChargeStatus.ABANDONED
         charge.save()
-        _audit(
-            account=charge.account, actor=actor, action="charge_declined", charge=charge.pk, code=charge.failure_code
-        )
+        transition(charge, to=ChargeStatus.ABANDONED, actor=actor, reason=f"declined: {charge.failure_code}")
         return
     # BIL-12: a renewal stays owed; retry on the staff's schedule, then suspend.
     offsets = BillingSettings.current().retry_offsets()
     retry_index = charge.attempts - 1  # attempt 1 was the renewal itself
-    charge.status = ChargeStatus.FAILED
     charge.next_retry_at = (
         charge.created_at + timedelta(days=offsets[retry_index]) if retry_index < len(offsets) else None
     )
     charge.save()
-    Subscription.objects.filter(pk=charge.subscription_id).update(status=SubscriptionStatus.PAST_DUE)
-    _audit(
-        account=charge.account,
-        actor=actor,
-        action="charge_failed",
-        charge=charge.pk,
-        code=charge.failure_code,
-        attempt=charge.attempts,
-    )
+    if charge.status == ChargeStatus.PENDING:
+        transition(charge, to=ChargeStatus.FAILED, actor=actor, reason=f"declined: {charge.failure_code}")
+    else:  # a retry that failed again: still failed, still audited
+        _audit(account=charge.account, actor=actor, action="charge_failed", charge=charge.pk, code=charge.failure_code)
+    subscription = Subscription.objects.select_for_update().get(pk=charge.subscription_id)
+    if subscription.status == SubscriptionStatus.ACTIVE:
+        transition(subscription, to=SubscriptionStatus.PAST_DUE, actor=actor, reason="renewal unpaid")
     account = Account.all_objects.get(pk=charge.account_id)
     lifetime = charge.subscription.included_seats > 0
     if lifetime and charge.failure_code in (NO_PAYMENT_METHOD, NO_BILLING_DETAILS):
