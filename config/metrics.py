@@ -34,10 +34,18 @@ COUNTS_KEY = "kontoportal:metrics:celery:tasks"
 SECONDS_KEY = "kontoportal:metrics:celery:seconds"
 
 
+_clients: dict[int, redis.Redis] = {}
+
+
 def _redis() -> redis.Redis:
-    # The broker's Redis: every worker and web process reaches it. Short timeouts: metrics must
-    # never hold up a task or a scrape.
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
+    """The broker's Redis (every worker and web process reaches it), one client per process: a
+    forked pool child must not share its parent's sockets. Short timeouts: metrics must never
+    hold up a task or a scrape."""
+    pid = os.getpid()
+    if pid not in _clients:
+        _clients.clear()
+        _clients[pid] = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
+    return _clients[pid]
 
 
 # --- Celery: counted where the task ran, kept in Redis ---
