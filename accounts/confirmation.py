@@ -63,4 +63,5 @@ def confirmation_send(*, account: Account, user: User, url_for: object) -> None:
         language=user.language,
         context={"account": account, "user": user, "confirm_url": url_for(confirm_path(user))},  # type: ignore[operator]
         account=account,
+        secret=("confirm_url",),
     )

@@ -248,6 +248,7 @@ def account_signup(
                     "lifetime": lifetime is not None,
                 },
                 account=account,
+                secret=("confirm_url",),
             )
     except SignupError as error:
         if error.field == "code" and code.strip():

@@ -107,6 +107,8 @@ def _mail(request: PrivacyRequest, template: str, actor: str, **context: Any) ->
         template=f"privacy/{template}",
         language=request.language,
         context={"req": request, **context},
+        # Codes, verification and download links: the mail log must not hold them (issue 15).
+        secret=("code", "link", "code_url", "pdf_url", "json_url"),
     )
     audit_write(request=request, action=AuditAction.MAIL, actor=actor, template=template)
 

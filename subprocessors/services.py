@@ -143,6 +143,7 @@ def subscriber_subscribe(*, email: str, language: str) -> Subscriber:
         context={
             "confirm_url": public_url(f"/subprocessors/subscribe/confirm/{subscriber_confirm_token(subscriber)}/")
         },
+        secret=("confirm_url",),
     )
     return subscriber
 
@@ -270,6 +271,7 @@ def notices_send(*, dry_run: bool = False) -> int:
                             "unsubscribe_url": recipient["unsubscribe_url"],
                             "object_url": recipient.get("object_url"),
                         },
+                        secret=("unsubscribe_url",),
                     )
             except IntegrityError:
                 sent -= 1  # another worker sent it meanwhile

@@ -101,6 +101,7 @@ def user_invite(*, account: Account, actor: User, email: str, role: str, accept_
             "accept_url": f"{accept_url_base}{invitation.token}/",
         },
         account=account,
+        secret=("accept_url",),
     )
     return invitation
 
