@@ -143,3 +143,32 @@ def test_acc10_a_failing_reaction_rolls_the_cancellation_back(accounts_ready, pl
     assert charge.status == ChargeStatus.FAILED
     assert Subscription.objects.get(account=account).status == SubscriptionStatus.PAST_DUE
     assert not AccountEvent.objects.filter(account=account, action="status:cancelled").exists()
+
+
+def test_bil12_a_broken_charge_is_recorded_and_dunning_goes_on_for_the_others(
+    accounts_ready, plans: dict[str, Plan]
+) -> None:
+    # given two customers in dunning, both with a card that works now; the first in line has a
+    # charge whose stored invoice lines are corrupt, so paying it fails while issuing the invoice
+    broken, broken_charge = failed_renewal("broken", plans)
+    fine, fine_charge = failed_renewal("fine", plans)
+    Charge.objects.filter(pk=broken_charge.pk).update(
+        lines=[["Team", "not a number", "29.00"]], next_retry_at=broken_charge.next_retry_at - timedelta(minutes=1)
+    )
+    for account in (broken, fine):
+        services.payment_method_add_card(
+            account=account, number="4242424242424242", exp_month=12, exp_year=2035, cvc="123", actor="owner"
+        )
+    # when the hourly dunning job runs
+    retry = max(broken_charge.next_retry_at, fine_charge.next_retry_at) + timedelta(minutes=5)
+    with time_machine.travel(retry, tick=False):
+        output = run_jobs("subscriptions_dunning", at=retry)
+    # then the broken charge is left as it was (its attempt rolled back) and its error recorded
+    broken_charge.refresh_from_db()
+    assert broken_charge.status == ChargeStatus.FAILED and broken_charge.attempts == 1
+    error = AccountEvent.objects.get(account=broken, action="charge_error")
+    assert error.data == {"charge": broken_charge.pk} and error.actor == "job:subscriptions_dunning"
+    # and the other customer's charge is paid in the same run
+    fine_charge.refresh_from_db()
+    assert fine_charge.status == ChargeStatus.PAID and fine_charge.invoice_number
+    assert "error=1" in output and "recovered=1" in output
