@@ -2,7 +2,11 @@
 every worker, for staff and for a scraper connecting straight from an allowed address, never for
 anyone else, and never on the strength of an address a proxy relayed."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,6 +14,7 @@ from django.db import connection
 from accounts.tasks import run_job
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def sample(text: str, name: str, **labels: str) -> float:
@@ -74,3 +79,42 @@ def test_prod_metrics_count_celery_tasks_by_name_and_state(public_client):
 
     assert tasks("SUCCESS") == ok + 1
     assert tasks("FAILURE") == failed + 1
+
+
+REQUESTS = r"""
+import sys
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+for _ in range(int(sys.argv[1])):
+    assert client.get("/subprocessors/").status_code == 200
+if len(sys.argv) > 2:
+    print(client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode())
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prod_metrics_add_up_the_requests_of_every_gunicorn_worker(accounts_ready, tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "KONTO_DB_NAME": connection.settings_dict["NAME"],
+        # what the web service sets for several gunicorn workers (README, "Metrics")
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+
+    def web_process(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", REQUESTS, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    # two worker processes serve three pages each; a third answers the scrape
+    web_process("3")
+    web_process("3")
+    text = web_process("0", "scrape")
+
+    assert sample(text, "django_http_requests_total_by_method_total", method="GET") == 3 + 3 + 1
+    assert "kontoportal_celery_tasks_total" in text
