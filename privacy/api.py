@@ -3,6 +3,7 @@ records (read/write), desk metrics."""
 
 from dataclasses import asdict
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,6 +54,7 @@ class PrivacyRequestSerializer(serializers.ModelSerializer):
         return None if obj.is_closed else selectors.days_left(obj)
 
 
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("status", str, description="e.g. open")]))
 class PrivacyRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """GDPR requests (staff only). Changes go through the desk, where each step is audited."""
 

@@ -1,7 +1,7 @@
 """Staff API of plans, subscriptions (with the change preview) and payments, on /api/v1/."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -153,6 +153,14 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="e.g. failed"),
+            OpenApiParameter("account", str, description="slug"),
+        ]
+    )
+)
 class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
     """Charges and their attempts at the processor; `?status=failed` lists dunning (BIL-12)."""
 
