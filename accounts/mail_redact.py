@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+")
 CODE = re.compile(r"^\d{6,}$")
+CODE_IN_TEXT = re.compile(r"\b\d{6,}\b")
 SEGMENT = re.compile(r"^[A-Za-z0-9_\-:.=~%]+$")
 
 
@@ -63,11 +64,18 @@ def secret_values(context: Mapping[str, Any], declared: Iterable[str] = ()) -> s
     return found
 
 
+def removed_link_note() -> str:
+    return _("[link removed from the log]")
+
+
+def removed_code_note() -> str:
+    return _("[code removed from the log]")
+
+
 def redact(text: str, secrets: set[str]) -> str:
     """Replace every secret, then every remaining token-bearing link. Call inside the
     recipient's language, so the placeholders read in it."""
-    link_note = _("[link removed from the log]")
-    code_note = _("[code removed from the log]")
+    link_note, code_note = removed_link_note(), removed_code_note()
     # Longest first, so a link is removed whole before a code inside it is.
     for secret in sorted(secrets, key=len, reverse=True):
         note = link_note if secret.startswith(("http://", "https://")) else code_note

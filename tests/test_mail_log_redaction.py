@@ -3,6 +3,7 @@
 full of secrets; the logged subject and body hold none of them, nor any link with a token-like
 path segment, nor any 6+ digit code — and the delivered mail still carries every one."""
 
+import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from accounts.mail_redact import url_has_token
 from accounts.mailer import mail_send
 from accounts.models import MailLog
+from config.clock import now
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +198,27 @@ def test_password_reset_from_min_konto_logs_no_reset_link(
     assert link not in log.body and "/min-konto/reset/" not in log.body
     # the link from the mail works; nothing in the log leads there
     assert client_a.get(link).status_code in {200, 302}
+
+
+def test_rows_logged_before_redaction_are_cleaned_by_the_command():
+    # given rows written by the old mailer, with a live welcome link and a GDPR code
+    link = "http://alfa.localhost:8000/min-konto/welcome/MQ/cd8k0q-5f3e0c1b2a9d8e7f6a5b4c3d2e1f0a9b/"
+    welcome = MailLog.objects.create(
+        created_at=now(), recipient="a@example.org", template="account_signup", language="da", subject="Klar", body=link
+    )
+    verify = MailLog.objects.create(
+        created_at=now(),
+        recipient="b@example.org",
+        template="privacy/verify",
+        language="nb",
+        subject="Kode",
+        body=f"Koden din: {CODE}\nhttp://localhost:8000/privacy/request/written/",
+    )
+    # when
+    call_command("mail_log_redact", stdout=io.StringIO())
+    call_command("mail_log_redact", stdout=io.StringIO())  # idempotent
+    # then
+    welcome.refresh_from_db()
+    verify.refresh_from_db()
+    assert welcome.body == "[link fjernet fra loggen]"
+    assert verify.body == "Koden din: [kode fjernet fra loggen]\nhttp://localhost:8000/privacy/request/written/"
