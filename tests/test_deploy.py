@@ -160,6 +160,11 @@ def test_deploy_systemd_units_read_the_env_file_and_run_what_the_production_run_
         assert command.split(" ", 1)[1] in run.replace('"$BIN/', "").replace("\\\n", ""), name
     example = (DEPLOY / "kontoportal.env.example").read_text()
     assert "DJANGO_SETTINGS_MODULE=config.settings_production" in example and "KONTO_SECRET_KEY=\n" in example
+    # the scripts read the same file with bash: every line must survive it
+    sourced = subprocess.run(["bash", "-c", f"set -ae; . {DEPLOY / 'kontoportal.env.example'}; echo $KONTO_FROM_EMAIL"],
+                             capture_output=True, text=True)  # fmt: skip
+    assert sourced.returncode == 0 and not sourced.stderr
+    assert sourced.stdout.strip() == "Kontoportal <no-reply@kontoportal.example>"
 
 
 def test_acc2_behind_nginx_each_client_keeps_its_own_address():
