@@ -83,6 +83,8 @@ trap stop INT TERM EXIT
 
 # The gunicorn workers add up their metrics through these files; a fresh directory per start.
 rm -rf "$RUN_DIR/metrics" && mkdir -p "$RUN_DIR/metrics"
+# A pid file left by a run that was killed would stop beat (the ports above were free: no run).
+rm -f "$RUN_DIR/beat.pid"
 PROMETHEUS_MULTIPROC_DIR=$RUN_DIR/metrics "$BIN/gunicorn" --config deploy/gunicorn.conf.py \
   >> "$RUN_DIR/log/web.log" 2>&1 & pids+=($!)
 "$BIN/celery" -A config worker --loglevel=INFO --concurrency="${KONTO_WORKER_CONCURRENCY:-2}" \
