@@ -27,7 +27,9 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     username = str(raw).strip().lower()
     schema = connection.schema_name
-    return username if schema == "public" else f"{schema}:{username}"
+    # Axes stores it in a 255-character column: a longer "username" (no real address is) would
+    # end the login in a database error; cut, it still counts against the same pair.
+    return (username if schema == "public" else f"{schema}:{username}")[:255]
 
 
 def lockout_ip(request: HttpRequest) -> str | None:
