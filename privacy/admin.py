@@ -132,10 +132,18 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return _act(self, request, pk)
 
 
+def _whole_number(raw: str | None) -> int:
+    """A staff form's number: anything but digits is a message on the page, never a 500."""
+    raw = (raw or "0").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 3:
+        raise ValidationError(gettext("Enter a whole number of 0 or more."))
+    return int(raw)
+
+
 ACTIONS = {
     "assign": lambda req, post, user: services.request_assign(request=req, owner=user, actor=user),
     "extend": lambda req, post, user: services.request_extend(
-        request=req, months=int(post.get("months") or 0), reason=post.get("reason", ""), actor=user
+        request=req, months=_whole_number(post.get("months")), reason=post.get("reason", ""), actor=user
     ),
     "refuse": lambda req, post, user: services.request_refuse(request=req, reason=post.get("reason", ""), actor=user),
     "complete": lambda req, post, user: services.request_complete(
