@@ -2,12 +2,20 @@
 the audit log (read-only, CSV), consents and the processing register (Art. 30)."""
 
 import csv
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -64,6 +72,7 @@ class QueueFilter(admin.SimpleListFilter):
         return queue
 
 
+LETTER_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
 BAND_COLOURS = {"overdue": "#b3261e", "near": "#9a6400", "ok": "#1e7a46", "closed": "#5d6576"}
 
 
@@ -75,11 +84,32 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "account"]
     change_form_template = "privacy/admin/request_change_form.html"
     change_list_template = "privacy/admin/request_change_list.html"
-    exclude = ["code_hash", "code_expires_at", "code_attempts"]
+    # The letter has no URL (kept outside any web root): staff download it through `letter`.
+    exclude = ["code_hash", "code_expires_at", "code_attempts", "signed_letter"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Every change goes through a service, so that it is checked and audited.
-        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude]
+        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude] + ["letter"]
+
+    @admin.display(description=_("signed letter"))
+    def letter(self, obj: PrivacyRequest) -> str:
+        if not obj.signed_letter:
+            return "—"
+        url = reverse("admin:privacy_request_letter", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.signed_letter_name or gettext("Download"))
+
+    def letter_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(PrivacyRequest, pk=pk)
+        if not self.has_view_permission(request, obj) or not obj.signed_letter:
+            raise Http404
+        suffix = Path(obj.signed_letter.name).suffix
+        # Always an attachment with the type its content was checked to be: never rendered inline.
+        return FileResponse(
+            obj.signed_letter.open("rb"),
+            as_attachment=True,
+            filename=f"letter-{obj.pk}{suffix}",
+            content_type=LETTER_TYPES.get(suffix, "application/octet-stream"),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -125,6 +155,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="privacy_request_act"),
+            path("<int:pk>/letter/", self.admin_site.admin_view(self.letter_view), name="privacy_request_letter"),
             *super().get_urls(),
         ]
 

@@ -217,3 +217,19 @@ def test_gdpr7_dry_run_of_the_retention_job_keeps_the_letter(public_client, uplo
     retention(at=now() + timedelta(days=31), dry_run=True)
 
     assert Path(request.signed_letter.path).is_file()
+
+
+def test_gdpr7_staff_download_the_letter_through_the_admin_and_nobody_else_can(public_client, upload_root, staff_user):
+    request = _filed_with_letter(public_client)
+    letter_url = f"/admin/privacy/privacyrequest/{request.pk}/letter/"
+
+    assert public_client.get(letter_url).status_code == 302  # to the admin login
+    public_client.force_login(staff_user)
+    page = public_client.get(f"/admin/privacy/privacyrequest/{request.pk}/change/")
+    assert page.status_code == 200 and letter_url in page.content.decode()
+    response = public_client.get(letter_url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == Path(request.signed_letter.path).read_bytes()
