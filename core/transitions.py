@@ -126,9 +126,10 @@ def transition(obj: M, *, to: str, actor: str, reason: str = "", **changes: Any)
     locked.clean_fields()
     # An UPDATE, never save(): django-tenants re-creates a dropped schema when an account is saved.
     model._base_manager.filter(pk=obj.pk).update(**values)
-    for attr, value in values.items():
-        setattr(obj, attr, value)
     change = Change(obj=locked, before=before, after=to, actor=actor, reason=reason, changes=changes)
     for reaction in reactions_for(model, to):
         reaction(change)
+    # Only once every reaction succeeded: a rolled-back move leaves the caller's instance as it was.
+    for attr, value in values.items():
+        setattr(obj, attr, value)
     return obj

@@ -138,7 +138,7 @@ def test_acc10_a_failing_reaction_rolls_the_cancellation_back(accounts_ready, pl
     finally:
         transitions._reactions[(Account, AccountStatus.CANCELLED)].remove(broken)
     # then nothing changed: the account, its charge and its subscription are as they were
-    assert reload(account).status == AccountStatus.ACTIVE
+    assert reload(account).status == AccountStatus.ACTIVE and account.status == AccountStatus.ACTIVE
     charge.refresh_from_db()
     assert charge.status == ChargeStatus.FAILED
     assert Subscription.objects.get(account=account).status == SubscriptionStatus.PAST_DUE
