@@ -233,3 +233,14 @@ def test_gdpr7_staff_download_the_letter_through_the_admin_and_nobody_else_can(p
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == Path(request.signed_letter.path).read_bytes()
+
+
+def test_gdpr7_request_body_over_the_limit_is_refused_before_it_is_read(public_client, upload_root, mailoutbox):
+    # 12 MB: over the upload limit plus 1 MB for the form (what nginx's client_max_body_size says)
+    response = post_letter(public_client, "letter.pdf", real_pdf() + b"%" * (12 * 1024 * 1024), "application/pdf")
+
+    assert response.status_code == 413
+    assert "Forespørgslen er for stor. Upload en fil på højst 10 MB." in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
+    assert not stored_files(upload_root)
+    assert not mailoutbox
