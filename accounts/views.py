@@ -42,6 +42,7 @@ from accounts.users.services import (
     user_role_change,
 )
 from accounts.workspace.models import Invitation
+from config.bad_input import token_plausible
 from core import support_access
 from core.transitions import IllegalTransition
 
@@ -237,7 +238,9 @@ def invitation_delete(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     account = request.tenant
-    pending = Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
+    pending = (
+        Invitation.objects.filter(token=token, accepted_at__isnull=True).first() if token_plausible(token) else None
+    )
     if pending is None:
         messages.error(request, _("This invitation is no longer valid. Ask the account's Owner for a new one."))
         return redirect("minkonto:login")

@@ -84,3 +84,9 @@ def upload_size_check(file: UploadedFile) -> None:
             _("The file is too large. Upload a file of at most %(max)s MB.") % {"max": settings.UPLOAD_MAX_MB},
             code="too_large",
         )
+
+
+def token_plausible(token: str, max_length: int = 128) -> bool:
+    """A token from a link, before it is looked up: printable ASCII of a sane length. Anything
+    else cannot be one of ours, and a NUL byte would end the lookup in a database error."""
+    return 0 < len(token) <= max_length and token.isascii() and token.isprintable()

@@ -20,6 +20,7 @@ from django_tenants.utils import tenant_context
 from accounts.mailer import mail_send
 from accounts.models import Account
 from accounts.users.models import Role, User
+from config.bad_input import token_plausible
 from config.clock import now, today
 from privacy import registry, uploads
 from privacy.links import verify_token, verify_token_matches, verify_token_read
@@ -546,6 +547,8 @@ def export_create(*, request: PrivacyRequest, actor: User | None) -> Export:
 @transaction.atomic
 def export_open(*, token: str, fmt: str, ip: str | None) -> Export:
     """A download: expired, revoked or unknown links disclose nothing; each use is logged."""
+    if not token_plausible(token):
+        raise ValidationError(_("This download link is not valid or has expired."))
     export = Export.objects.select_for_update().select_related("request").filter(token=token).first()
     if export is None or export.revoked_at or export.expires_at < now() or fmt not in {"json", "pdf"}:
         raise ValidationError(_("This download link is not valid or has expired."))

@@ -146,3 +146,24 @@ def test_a_300_character_username_is_a_failed_login_not_a_500(public_client, cli
     response = client.post(path, {field: "a" * 300 + "@example.org", "password": "wrong"})
 
     assert response.status_code in {200, 400}
+
+
+@pytest.mark.parametrize(
+    ("host", "route"),
+    [("public", route) for route in TOKEN_ROUTES]
+    + [
+        ("account", route)
+        for route in ["/min-konto/welcome/{}/", "/min-konto/confirm/{}/", "/min-konto/invitation/{}/"]
+    ],
+)
+def test_token_routes_refuse_a_nul_byte_themselves_even_without_the_guard(
+    public_client, client_a, settings, host, route
+):
+    # Defence in depth: each token route checks its token before the database sees it.
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "bad_input" not in name]
+    client = client_a if host == "account" else public_client
+    client.raise_request_exception = True
+
+    response = client.get(route.format("abc%00def"), HTTP_ACCEPT_LANGUAGE="da")
+
+    assert response.status_code in {302, 400, 404}
