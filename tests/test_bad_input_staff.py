@@ -78,3 +78,26 @@ def test_staff_period_pages_with_malformed_dates_answer_without_a_server_error(s
     response = staff_client.get(f"{reverse(name, urlconf='config.urls_public')}?{query}")
 
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x89PNG\r\n\x1a\n\x00\x00binary", b"code\nABC\x00DEF\n", b"\xff\xfe\xfa not utf-8"]
+)
+def test_lifetime_code_import_of_a_file_that_is_not_utf8_text_is_a_form_error(staff_client, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import LifetimeCodeBatch
+
+    response = staff_client.post(
+        reverse("admin:accounts_lifetimecodebatch_import", urlconf="config.urls_public"),
+        {
+            "name": "Batch",
+            "redeem_by": "2027-01-01 12:00",
+            "csv_file": SimpleUploadedFile("codes.csv", content, content_type="text/csv"),
+        },
+        HTTP_ACCEPT_LANGUAGE="da",
+    )
+
+    assert response.status_code == 200
+    assert "Upload koderne som en UTF-8-tekstfil (CSV)." in response.content.decode()
+    assert not LifetimeCodeBatch.objects.exists()
