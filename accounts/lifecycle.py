@@ -23,6 +23,8 @@ from accounts.mailer import mail_send
 from accounts.models import Account, AccountEvent, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now
+from core import hooks
+from core.links import account_url
 from core.transitions import Change, IllegalTransition, reacts_to
 from core.transitions import transition as core_transition
 
@@ -120,8 +122,6 @@ def notify_owner(account: Account, template: str, **context: Any) -> None:
     owner = account_owner(account)
     if owner is None:
         return
-    from accounts.services import account_url
-
     mail_send(
         to=owner.email,
         template=template,
@@ -221,10 +221,8 @@ def account_purge(*, account: Account, actor: str, reason: str) -> Account:
 
 def account_has_paid_subscription(account: Account) -> bool:
     """ACC-11 hook: accounts with a paid subscription are never deleted for inactivity.
-    The subscriptions app answers (a subscription not ended, on a priced plan)."""
-    from billing.subscriptions.selectors import has_paid_subscription
-
-    return has_paid_subscription(account)
+    The subscriptions app answers through core.hooks (a subscription not ended, on a priced plan)."""
+    return hooks.has_paid_subscription(account)
 
 
 def reactivation_deadline(account: Account) -> datetime | None:

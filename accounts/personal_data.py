@@ -1,13 +1,14 @@
 """What an account's schema holds about a person beyond the user row (which the privacy desk
 covers itself), for access and erasure requests (GDPR-6): login records (ACC-8: device,
-browser, IP address) and pending invitations."""
+browser, IP address) and pending invitations. Registered in core's registry, which the privacy
+desk walks, so accounts never imports the privacy app."""
 
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.workspace.models import Invitation, LoginRecord
-from privacy.registry import EraseResult, Scope, Source, register
+from core.personal_data import EraseResult, Scope, Source, register
 
 
 def _logins_collect(email: str) -> list[dict[str, Any]]:

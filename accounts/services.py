@@ -24,6 +24,7 @@ from accounts.models import (
 from accounts.users.models import Role, User
 from config.clock import now
 from core import support_access
+from core.links import account_host, account_url  # noqa: F401 - account_url: billing still imports it from here
 from core.support_access import Entry
 
 # An account's address is a host name label (RFC 1123): a-z, 0-9, inner hyphens, at most 63.
@@ -32,15 +33,6 @@ HOSTNAME_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 def schema_name_for(slug: str) -> str:
     return "acct_" + slug.replace("-", "_")
-
-
-def account_host(account: Account) -> str:
-    return f"{account.slug}.{settings.BASE_DOMAIN}"
-
-
-def account_url(account: Account, path: str = "/min-konto/") -> str:
-    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT not in {"", "80", "443"} else ""
-    return f"{settings.PUBLIC_SCHEME}://{account_host(account)}{port}{path}"
 
 
 def public_tenant_ensure() -> Account:

@@ -19,10 +19,11 @@ from accounts.confirmation import confirm_path
 from accounts.lifecycle import audit, local_add
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus, FreeMailDomain, LifetimeCode, SignupTicket
-from accounts.services import HOSTNAME_LABEL, account_create, account_url, schema_name_for
+from accounts.services import HOSTNAME_LABEL, account_create, schema_name_for
 from accounts.users.models import User
 from config.clock import now
 from config.tokens import token_make, token_read
+from core.links import account_url
 
 # ACC-3
 FREE_MAIL_TRIAL = timedelta(days=7)

@@ -27,7 +27,6 @@ from accounts.forms import (
 )
 from accounts.lifecycle import LifecycleError, account_cancel, reactivation_deadline
 from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for, login_record
-from accounts.services import account_url
 from accounts.signup import welcome_user_for
 from accounts.throttle import address_key, ip_key, refusal
 from accounts.users.models import Role, User
@@ -44,6 +43,7 @@ from accounts.users.services import (
 from accounts.workspace.models import Invitation
 from config.bad_input import token_plausible
 from core import support_access
+from core.links import account_url
 from core.transitions import IllegalTransition
 
 DEVICE_COOKIE_AGE = 400 * 24 * 3600

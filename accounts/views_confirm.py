@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.confirmation import confirm_user_for, confirmation_send, email_confirm
 from accounts.lifecycle import LifecycleError
-from accounts.services import account_url
 from accounts.views import password_choose
+from core.links import account_url
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:

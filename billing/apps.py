@@ -9,5 +9,6 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        # What billing holds about a person, for the privacy desk's access and erasure requests.
-        from billing import personal_data  # noqa: F401
+        # What billing holds about a person, for the privacy desk's access and erasure requests;
+        # and billing's answers to what accounts asks through core.hooks.
+        from billing import hooks, personal_data  # noqa: F401

@@ -4,7 +4,10 @@
 import os
 
 from celery import signals
+from django.core.exceptions import ImproperlyConfigured
 from tenant_schemas_celery.app import CeleryApp
+
+from config.checks import secret_key_refuse
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,10 +21,6 @@ app.autodiscover_tasks()
 def _refuse_builtin_secret_key(**kwargs: object) -> None:
     """A worker or beat with the public built-in SECRET_KEY outside DEBUG does not start. SystemExit,
     because Celery logs and swallows ordinary exceptions raised by signal handlers."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    from config.checks import secret_key_refuse
-
     try:
         secret_key_refuse()
     except ImproperlyConfigured as error:

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
+from django_tenants.utils import tenant_context
+
+from config.clock import frozen_at
 
 if TYPE_CHECKING:
     from accounts.models import Account
@@ -99,10 +103,5 @@ def run_for_account(job: Job, account: "Account", at: datetime, dry_run: bool) -
     """Run a per-account job in that account's schema, in a transaction of its own: what it
     locks (the invoice-number row) is released when this account is done, and a failure rolls
     back this account only."""
-    from django.db import transaction
-    from django_tenants.utils import tenant_context
-
-    from config.clock import frozen_at
-
     with tenant_context(account), frozen_at(at), transaction.atomic():
         return job.func(account=account, at=at, dry_run=dry_run)

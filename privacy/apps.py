@@ -7,3 +7,8 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy desk")
+
+    def ready(self) -> None:
+        # The desk's own personal-data sources (core.personal_data); and its answers to the
+        # mailer's question through core.hooks: may a marketing mail go to this address.
+        from privacy import hooks, sources  # noqa: F401

@@ -1,10 +1,10 @@
-"""Where personal data lives, by e-mail address.
+"""Where personal data lives, by e-mail address (the registry is core.personal_data's).
 
 Each source declares, once, how to collect everything it holds about one address and how to
 erase it. A source lives either in the public schema or in every account schema; the export and
 the erasure walk all of them. Adding a source is a few lines in the owning app, e.g.:
 
-    from privacy.registry import Source, register
+    from core.personal_data import Source, register
 
     register(Source(
         key="billing.invoice", label=_("Invoices"), scope=Scope.PUBLIC,
@@ -17,58 +17,20 @@ the erasure walk all of them. Adding a source is a few lines in the owning app, 
 A source with `kept_reason` is never erased: erasure records what was kept and why.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# The registry itself is core's, so apps below the privacy desk can register their sources too.
+from core.personal_data import EraseResult, Scope, Source, register, registered, unregister
 
-class Scope(Enum):
-    PUBLIC = "public"
-    ACCOUNT = "account"  # run inside each customer account's schema
-
-
-@dataclass(frozen=True)
-class EraseResult:
-    deleted: int = 0
-    anonymised: int = 0
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: str | Promise
-    scope: Scope
-    collect: Callable[[str], list[dict[str, Any]]]
-    # Idempotent: erasing twice changes nothing the second time (an interrupted erasure resumes).
-    erase: Callable[[str], EraseResult] | None = None
-    kept_reason: str | Promise | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    # Rectification: field name -> function(email, new_value) -> list of (before, after).
-    rectify: Callable[[str, str, str], list[tuple[str, str]]] | None = None
-
-
-_sources: dict[str, Source] = {}
-
-
-def register(source: Source) -> Source:
-    if source.erase is None and source.kept_reason is None:
-        raise ValueError(f"{source.key}: a source is either erasable or kept for a stated reason")
-    _sources[source.key] = source
-    return source
-
-
-def unregister(key: str) -> None:
-    _sources.pop(key, None)
+__all__ = ["EraseResult", "Scope", "Source", "describe", "register", "sources", "unregister"]
 
 
 def sources() -> list[Source]:
-    from privacy import sources as _builtin  # noqa: F401 - registers the built-in sources
-
-    return list(_sources.values())
+    """Every source: the desk's own (privacy/sources.py, registered by PrivacyConfig.ready()) and
+    every other app's."""
+    return registered()
 
 
 def describe() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import EraseResult, Scope, Source, register
+from core.personal_data import EraseResult, Scope, Source, register
 from subprocessors.models import Subscriber
 
 

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import Account
 from config.clock import today
 from subprocessors.models import (
+    DataCategory,
+    Group,
     Notice,
     PolicyKind,
     PolicySeen,
@@ -17,6 +19,7 @@ from subprocessors.models import (
     RegistryVersion,
     ServedRegion,
     SubProcessor,
+    TransferMechanism,
 )
 
 # The public JSON shape of one entry. Stable: fields are only ever added, never renamed.
@@ -106,8 +109,6 @@ def entries_for_region(entries: list[dict[str, Any]], region: str | None) -> lis
 
 def entries_grouped(entries: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
     """Entries in the three SUB-1 groups, with labels in the current language."""
-    from subprocessors.models import DataCategory, Group, TransferMechanism
-
     categories = dict(DataCategory.choices)
     regions = dict(ServedRegion.choices)
     mechanisms = dict(TransferMechanism.choices)

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,9 +13,9 @@ from django_tenants.utils import tenant_context
 
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus
-from accounts.services import account_url
 from accounts.users.models import Role, User
 from config.clock import now, today
+from core.links import account_url, public_url
 from subprocessors.links import (
     CONFIRM_MAX_AGE,
     CONFIRM_PURPOSE,
@@ -41,6 +42,9 @@ from subprocessors.models import (
     Subscriber,
 )
 from subprocessors.selectors import registry_diff, registry_draft_entries
+
+# The task (subprocessors/tasks.py) imports this module, so it is sent by its name.
+SEND_NOTICES_TASK = "subprocessors.send_notices"
 
 # SUB-4: subscribers hear of a new sub-processor at least this long before it starts.
 NOTICE_DAYS = 30
@@ -110,9 +114,7 @@ def registry_publish(*, actor: Any, note: str = "") -> RegistryVersion:
                 )
     transaction.on_commit(page_cache_clear)
     if previous is not None and added:
-        from subprocessors.tasks import send_notices
-
-        transaction.on_commit(send_notices.delay)
+        transaction.on_commit(lambda: current_app.send_task(SEND_NOTICES_TASK))
     return version
 
 
@@ -193,13 +195,6 @@ def owner_notices_set(*, account: Account, subscribed: bool) -> None:
         OwnerOptOut.objects.filter(account=account).delete()
     else:
         OwnerOptOut.objects.get_or_create(account=account, defaults={"created_at": now()})
-
-
-def public_url(path: str) -> str:
-    from django.conf import settings
-
-    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT not in ("", "80", "443") else ""
-    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{port}{path}"
 
 
 # --- Notices (SUB-4) ----------------------------------------------------------------------------

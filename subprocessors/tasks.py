@@ -1,10 +1,10 @@
-"""Celery tasks of the registry (sent from services after commit)."""
+"""Celery tasks of the registry (sent from services after commit, by name)."""
 
 from celery import shared_task
 
+from subprocessors.services import SEND_NOTICES_TASK, notices_send
 
-@shared_task(name="subprocessors.send_notices")
+
+@shared_task(name=SEND_NOTICES_TASK)
 def send_notices() -> int:
-    from subprocessors.services import notices_send
-
     return notices_send()

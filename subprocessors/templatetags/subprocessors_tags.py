@@ -7,6 +7,8 @@ from django import template
 from django.utils import translation
 from django.utils.formats import date_format
 
+from core.links import public_url
+from subprocessors.models import DataCategory, Group, ServedRegion, TransferMechanism
 from subprocessors.selectors import terms_unseen_for
 
 register = template.Library()
@@ -21,8 +23,6 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 def diff_value(value: Any, field: str = "") -> str:
     """A field's value in a version diff, as the reader sees it on the page: codes as their labels,
     lists joined, per-language texts in the reader's language."""
-    from subprocessors.models import DataCategory, Group, ServedRegion, TransferMechanism
-
     labels = {
         "data_categories": dict(DataCategory.choices),
         "group": dict(Group.choices),
@@ -56,8 +56,6 @@ def terms_notice(context: template.Context) -> dict[str, Any]:
     account = getattr(request, "tenant", None)
     if account is None or not getattr(account, "is_customer", False):
         return {"policy": None}
-    from subprocessors.services import public_url
-
     policy = terms_unseen_for(account)
     return {
         "policy": policy,

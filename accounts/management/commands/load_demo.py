@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
 from accounts.models import Account, AccountStatus, Region
-from accounts.services import account_create, account_url, public_tenant_ensure, template_schema_ensure
+from accounts.services import account_create, public_tenant_ensure, template_schema_ensure
 from accounts.users.models import User
 from config.clock import now
+from core.links import account_url
 
 STAFF_EMAIL = "staff@kontoportal.localhost"
 STAFF_PASSWORD = "staff-demo-2026"
