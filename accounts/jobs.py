@@ -16,8 +16,10 @@ from accounts.lifecycle import (
     notify_owner,
     save_fields,
 )
+from accounts.mail_delivery import mail_failed_due, mail_requeue_claim
 from accounts.models import Account
 from accounts.models import AccountStatus as S
+from accounts.tasks import mail_retry_enqueue
 from accounts.users.models import User
 from accounts.workspace.models import UsageSnapshot
 from config.jobs import JobReport, job
@@ -196,4 +198,17 @@ def inactivity(*, at: datetime, dry_run: bool) -> JobReport:
                     save_fields(account, inactivity_warned_at=at)
                     notify_owner(account, "inactivity_warning", delete_on=local_add(idle_since, INACTIVITY_DELETION))
                     audit(account=account, actor=SYSTEM, action="inactivity_warning")
+    return report
+
+
+# Every 15 minutes: a mail server that was down for an hour gets its mails within minutes of
+# coming back; after a day a FAILED mail stays FAILED (its message is no longer kept).
+@job("mail_retry_failed", crontab={"minute": "*/15"})
+def mail_retry_failed(*, at: datetime, dry_run: bool) -> JobReport:
+    """Queue failed e-mails of the last day for another round of delivery attempts."""
+    report = JobReport()
+    for log_id in mail_failed_due(at):
+        report.add("requeued", f"mail {log_id}: queued again")
+        if not dry_run and mail_requeue_claim(log_id):
+            mail_retry_enqueue(log_id)
     return report

@@ -1,21 +1,29 @@
 """The one mailer. Every e-mail is rendered in the recipient's language from
 `templates/email/<template>.subject.txt` / `.txt` (and `.html` when present), logged in MailLog,
 and delivered after the surrounding transaction commits, so a rolled-back change sends nothing.
+The subject and text part are rendered without HTML escaping; a refused delivery is retried
+(accounts/mail_delivery.py).
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from accounts.mail_redact import redact, secret_values
 from accounts.models import Account, MailLog, MailStatus
+from accounts.tasks import mail_deliver_first
 from config.clock import now
+from core import hooks
+
+
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """A plain-text part is not HTML: "Blåbær & Ærø A/S" stays "&", not "&amp;". Only the
+    .html part is escaped."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def mail_send(
@@ -38,13 +46,12 @@ def mail_send(
     context = {**(context or {}), "portal_name": "Kontoportal"}
     suppressed = False
     if marketing:
-        from privacy.marketing import marketing_allowed, unsubscribe_url
-
-        suppressed = not marketing_allowed(to)
-        context["unsubscribe_url"] = unsubscribe_url(to)
+        # The privacy desk answers through core.hooks (accounts does not import it).
+        suppressed = not hooks.marketing_allowed(to)
+        context["unsubscribe_url"] = hooks.unsubscribe_url(to)
     with translation.override(language):
-        subject = " ".join(render_to_string(f"email/{template}.subject.txt", context).split())
-        body = render_to_string(f"email/{template}.txt", context)
+        subject = " ".join(_render_text(f"email/{template}.subject.txt", context).split())
+        body = _render_text(f"email/{template}.txt", context)
         try:
             html = render_to_string(f"email/{template}.html", context)
         except TemplateDoesNotExist:
@@ -63,18 +70,6 @@ def mail_send(
     )
     if not suppressed:
         # The mail itself goes out from memory: the log row no longer holds its links and codes.
-        transaction.on_commit(lambda: _deliver(log.pk, subject[:255], body, html))
+        message = {"subject": subject[:255], "body": body, "html": html}
+        transaction.on_commit(lambda: mail_deliver_first(log.pk, message))
     return log
-
-
-def _deliver(log_id: int, subject: str, body: str, html: str | None) -> None:
-    log = MailLog.objects.get(pk=log_id)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [log.recipient])
-    if html:
-        message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any transport failure is recorded, not raised
-        MailLog.objects.filter(pk=log_id).update(status=MailStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}")
-        return
-    MailLog.objects.filter(pk=log_id).update(status=MailStatus.SENT, sent_at=now())

@@ -156,6 +156,8 @@ class MailLog(models.Model):
     body = models.TextField(_("body"))
     status = models.CharField(_("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.QUEUED)
     error = models.TextField(_("error"), blank=True)
+    # Delivery attempts so far; a refused mail is retried with backoff (accounts/mail_delivery.py).
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     account = models.ForeignKey(
         Account, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
     )

@@ -1,13 +1,24 @@
 """Celery tasks are interfaces: they take names and ids, load, and call one service or job."""
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
-from accounts.models import Account
+from accounts.mail_delivery import (
+    MAX_RETRIES,
+    backoff_seconds,
+    mail_attempt,
+    mail_retry,
+    outbox_put,
+)
+from accounts.models import Account, MailLog, MailStatus
 from config.clock import frozen_at, now
 from config.jobs import JobReport, get_job, run_for_account
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="accounts.run_job")
@@ -30,3 +41,30 @@ def run_account_job(self: Any, name: str, account_id: int, at: str) -> dict[str,
     if account is None:  # deleted since the dispatch: nothing to do
         return JobReport().as_dict()
     return run_for_account(get_job(name), account, datetime.fromisoformat(at), dry_run=False).as_dict()
+
+
+@shared_task(name="accounts.deliver_mail", bind=True, max_retries=MAX_RETRIES, acks_late=True, ignore_result=True)
+def deliver_mail(self: Any, log_id: int) -> None:
+    """Try a mail the server refused again, waiting longer each time (accounts/mail_delivery.py)."""
+    if mail_retry(log_id, retries=self.request.retries) is None:
+        raise self.retry(countdown=backoff_seconds(self.request.retries + 1))
+
+
+def mail_deliver_first(log_id: int, message: dict[str, Any]) -> None:
+    """The attempt right after commit; a failure keeps the message for the retry task."""
+    if mail_attempt(log_id, message):
+        return
+    outbox_put(log_id, message)
+    mail_retry_enqueue(log_id)
+
+
+def mail_retry_enqueue(log_id: int) -> bool:
+    """Queue the retry task; with the broker down the row is FAILED and `mail_retry_failed` queues
+    it again later."""
+    try:
+        deliver_mail.apply_async((log_id,), countdown=backoff_seconds(0))
+    except (OperationalError, OSError):
+        log.warning("Retry of mail %s not queued (broker unreachable); mail_retry_failed will", log_id)
+        MailLog.objects.filter(pk=log_id).update(status=MailStatus.FAILED)
+        return False
+    return True
