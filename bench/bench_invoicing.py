@@ -49,7 +49,8 @@ from accounts.models import Account, AccountKind  # noqa: E402
 from billing.models import Document  # noqa: E402
 from billing.pdf import document_html, document_pdf_store, font_config  # noqa: E402
 from billing.reference import demo_seller_ensure, vat_rates_load  # noqa: E402
-from billing.services import billing_profile_update, invoice_issue  # noqa: E402
+from billing.services.documents import invoice_issue  # noqa: E402
+from billing.services.profiles import billing_profile_update  # noqa: E402
 from billing.tax import LineInput  # noqa: E402
 from billing.vies import OfflineViesAdapter  # noqa: E402
 

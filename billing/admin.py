@@ -24,7 +24,9 @@ from billing.models import (
     VatRate,
 )
 from billing.selectors import documents_csv, documents_in_period
-from billing.services import BillingError, credit_note_issue, custom_delivery_record
+from billing.services.common import BillingError
+from billing.services.corrections import credit_note_issue
+from billing.services.deliveries import custom_delivery_record
 
 
 @admin.register(SellerProfile)

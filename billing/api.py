@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from billing.models import BillingProfile, CreditNote, DocumentLine, Invoice
 from billing.pdf import PdfMissing, document_pdf_bytes
-from billing.services import billing_profile_update
+from billing.services.profiles import billing_profile_update
 
 
 class LineSerializer(serializers.ModelSerializer):

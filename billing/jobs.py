@@ -5,7 +5,7 @@ from django.conf import settings
 from billing.models import BillingProfile, ViesStatus
 from billing.pdf import document_pdf_store
 from billing.selectors import documents_missing_pdf
-from billing.services import billing_profile_vies_recheck
+from billing.services.profiles import billing_profile_vies_recheck
 from billing.tasks import pdf_render_enqueue
 from billing.tax import EU_COUNTRIES
 from config.jobs import JobReport, job

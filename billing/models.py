@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from billing.line_texts import line_text
 
 CENT = Decimal("0.01")
 
@@ -236,7 +237,16 @@ class CreditNoteManager(models.Manager):
 
 
 class Invoice(Document):
+    """Draft → issued → paid; issued or paid → void once fully credited (BIL-11)."""
+
     objects = InvoiceManager()
+    # core.transitions: the only moves an invoice makes; anything else raises IllegalTransition.
+    TRANSITIONS = {
+        DocumentStatus.DRAFT: {DocumentStatus.ISSUED},
+        DocumentStatus.ISSUED: {DocumentStatus.PAID, DocumentStatus.VOID},
+        DocumentStatus.PAID: {DocumentStatus.VOID},
+        DocumentStatus.VOID: set(),
+    }
 
     class Meta:
         proxy = True
@@ -245,7 +255,15 @@ class Invoice(Document):
 
 
 class CreditNote(Document):
+    """Draft → issued, and nothing after: a credit note is neither paid nor credited itself."""
+
     objects = CreditNoteManager()
+    TRANSITIONS = {
+        DocumentStatus.DRAFT: {DocumentStatus.ISSUED},
+        DocumentStatus.ISSUED: set(),
+        DocumentStatus.PAID: set(),
+        DocumentStatus.VOID: set(),
+    }
 
     class Meta:
         proxy = True
@@ -258,7 +276,12 @@ class DocumentLine(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("position"))
+    # As printed when the document was issued, in the document's language.
     description = models.CharField(_("description"), max_length=300)
+    # A line the seller words itself (billing.line_texts) keeps its code and parameters, so it is
+    # rendered in the reader's language whenever it is read; empty for lines worded by the caller.
+    code = models.CharField(_("text code"), max_length=40, blank=True, default="")
+    params = models.JSONField(_("text parameters"), null=True, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)])
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=4)
     net_amount = models.DecimalField(_("net"), max_digits=12, decimal_places=2)
@@ -273,6 +296,11 @@ class DocumentLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def text(self) -> str:
+        """The line's wording in the active language (a document renders in its own)."""
+        return line_text(self.code, self.params) if self.code else self.description
 
     @property
     def gross_amount(self) -> Decimal:

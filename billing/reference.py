@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from billing.models import SellerProfile, VatRate
 from billing.tax import EU_STANDARD_RATES
 
 # A fictional Slovak s.r.o.; its VAT number has a valid format and check digit.
@@ -28,8 +29,7 @@ DEMO_SELLER = {
 
 def vat_rates_load(model: Any = None) -> int:
     """Insert the rates that are missing; returns how many. Idempotent."""
-    if model is None:
-        from billing.models import VatRate as model
+    model = model or VatRate  # a migration passes its historical model
     created = 0
     for country, rate, valid_from in EU_STANDARD_RATES:
         _obj, was_created = model.objects.get_or_create(
@@ -40,8 +40,6 @@ def vat_rates_load(model: Any = None) -> int:
 
 
 def demo_seller_ensure() -> Any:
-    from billing.models import SellerProfile
-
     seller = SellerProfile.objects.order_by("-valid_from").first()
     if seller is None:
         seller = SellerProfile.objects.create(

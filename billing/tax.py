@@ -12,11 +12,11 @@ Rounding: each line's net amount is quantity × unit price rounded half-up to th
 net × rate rounded half-up to the cent; document totals are the sums of the rounded lines.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,11 +129,15 @@ def cents(amount: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class LineInput:
-    """What a caller asks to bill: description, quantity, unit price (excl. VAT)."""
+    """What a caller asks to bill: description, quantity, unit price (excl. VAT). A line the
+    seller words itself gives a `code` of billing.line_texts and its `params` instead of a
+    sentence: it is then worded in the document's language, not the caller's."""
 
     description: str
     quantity: Decimal
     unit_price: Decimal
+    code: str = ""
+    params: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,32 @@
 """Min konto: invoices and credit notes (Owner and Admins), billing details (Owner only, BIL-8)."""
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import MANAGE_BILLING, SEE_DOCUMENTS, owner_or_admin_required, owner_required
 from accounts.users.models import Role
 from billing.forms import BillingProfileForm
 from billing.pdf import PdfMissing, document_pdf_bytes
 from billing.selectors import account_documents, billing_profile_of
-from billing.services import (
-    BillingError,
-    billing_details_apply_to_last_invoice,
-    billing_profile_update,
-    reissue_window,
-)
+from billing.services.common import BillingError
+from billing.services.corrections import billing_details_apply_to_last_invoice, reissue_window
+from billing.services.profiles import billing_profile_update
 
 View = Callable[..., HttpResponse]
 
 
-def roles_required(*roles: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+# ACC-9 / BIL-8: invoices for the Owner and Admins; billing details only for the Owner.
+documents_required = owner_or_admin_required(refusal=SEE_DOCUMENTS)
+billing_owner_required = owner_required(refusal=MANAGE_BILLING)
 
 
-@roles_required(Role.OWNER, Role.ADMIN)
+@documents_required
 def minkonto(request: HttpRequest) -> HttpResponse:
     account = request.tenant
     return render(
@@ -54,7 +41,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.OWNER)
+@billing_owner_required
 def details(request: HttpRequest) -> HttpResponse:
     account = request.tenant
     profile = billing_profile_of(account=account)
@@ -75,7 +62,7 @@ def details(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@roles_required(Role.OWNER)
+@billing_owner_required
 def reissue(request: HttpRequest) -> HttpResponse:
     try:
         credit, invoice = billing_details_apply_to_last_invoice(account=request.tenant, actor=request.user.email)
@@ -90,7 +77,7 @@ def reissue(request: HttpRequest) -> HttpResponse:
     return redirect("billing:minkonto")
 
 
-@roles_required(Role.OWNER, Role.ADMIN)
+@documents_required
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     # Only this account's documents: another account's id is a 404, not a 403.
     document = account_documents(account=request.tenant).filter(pk=pk).first()

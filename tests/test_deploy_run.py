@@ -31,7 +31,8 @@ from pypdf import PdfReader
 from billing.models import Document
 from billing.pdf import document_pdf_store
 from billing.reference import demo_seller_ensure, vat_rates_load
-from billing.services import billing_profile_update, invoice_issue
+from billing.services.documents import invoice_issue
+from billing.services.profiles import billing_profile_update
 from billing.tests.conftest import DK_VAT, seats
 from billing.vies import OfflineViesAdapter
 from tests.deploy_helpers import DEPLOY, ROOT, free_port, open_tmp, shared_dir

@@ -10,7 +10,7 @@ import pytest
 from accounts.models import Account
 from billing.models import BillingProfile, SellerProfile
 from billing.reference import demo_seller_ensure, vat_rates_load
-from billing.services import billing_profile_update
+from billing.services.profiles import billing_profile_update
 from billing.tax import LineInput
 from billing.vies import OfflineViesAdapter
 

@@ -21,7 +21,7 @@ def main() -> None:
     from django.db import transaction
 
     from accounts.models import Account
-    from billing.services import invoice_issue
+    from billing.services.documents import invoice_issue
     from billing.tax import LineInput
 
     account = Account.objects.get(pk=account_id)

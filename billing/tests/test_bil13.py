@@ -7,7 +7,8 @@ import pytest
 
 from accounts.models import AccountEvent
 from billing.models import CustomDelivery
-from billing.services import custom_delivery_record, invoice_issue
+from billing.services.deliveries import custom_delivery_record
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from django_tenants.utils import tenant_context
 from accounts.models import AccountEvent
 from accounts.users.models import Role, User
 from billing.models import Document, DocumentStatus, Invoice
-from billing.services import BillingError, billing_details_apply_to_last_invoice, invoice_issue
+from billing.services.common import BillingError
+from billing.services.corrections import billing_details_apply_to_last_invoice
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import PASSWORD_FOR_TESTS, seats
 
 pytestmark = pytest.mark.django_db

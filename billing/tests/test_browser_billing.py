@@ -4,7 +4,7 @@ invoice re-issued (BIL-8), in Danish; the Norwegian pages too. Screenshots are k
 import pytest
 
 from billing.pdf import document_pdf_store
-from billing.services import invoice_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import PASSWORD_FOR_TESTS, seats
 from tests.browser import chromium, host_url, screenshot
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from billing.models import Document, DocumentLine
-from billing.services import invoice_draft_create, invoice_issue
+from billing.services.documents import invoice_draft_create, invoice_issue
 from billing.tests.conftest import seats
 
 pytestmark = pytest.mark.django_db

@@ -7,17 +7,13 @@ import pytest
 from django.db import transaction
 
 from billing.models import Document, DocumentStatus, Invoice
-from billing.services import (
-    BillingError,
-    IllegalTransition,
-    credit_note_issue,
-    document_issue,
-    document_mark_paid,
-    invoice_draft_create,
-    invoice_issue,
-)
+from billing.services.common import BillingError
+from billing.services.corrections import credit_note_issue
+from billing.services.documents import document_issue, invoice_draft_create, invoice_issue
+from billing.services.status import document_mark_paid
 from billing.tax import LineInput
 from billing.tests.conftest import seats
+from core.transitions import IllegalTransition
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +50,7 @@ def test_bil11_a_failed_issue_burns_no_number(account_a, make_profile):
             assert taken.sequence == before.sequence + 1
             raise RuntimeError("the connection dropped before commit")
     # and a failure before the number (the audit write) leaves nothing behind either
-    with mock.patch("billing.services._audit", side_effect=RuntimeError("disk full")):
+    with mock.patch("billing.services.issuing.billing_audit", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             issue(account_a)
     after = issue(account_a)

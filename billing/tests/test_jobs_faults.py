@@ -16,7 +16,7 @@ from django.db import connection
 from accounts.models import Account
 from billing.jobs import render_missing_pdfs
 from billing.models import Document
-from billing.services import invoice_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 from config import jobs
 from config.celery import app

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 from accounts.users.models import Role, User
 from billing.models import BillingProfile
 from billing.pdf import document_pdf_store
-from billing.services import invoice_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import PASSWORD_FOR_TESTS, seats
 
 pytestmark = pytest.mark.django_db

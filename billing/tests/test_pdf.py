@@ -19,7 +19,8 @@ from accounts.users.models import Role, User
 from billing.jobs import render_missing_pdfs
 from billing.models import Document
 from billing.pdf import document_pdf_store
-from billing.services import credit_note_issue, invoice_issue
+from billing.services.corrections import credit_note_issue
+from billing.services.documents import invoice_issue
 from billing.tasks import render_document_pdf
 from billing.tests.conftest import DK_VAT, seats
 

@@ -3,7 +3,7 @@ them on erasure with the legal reason."""
 
 import pytest
 
-from billing.services import invoice_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 from privacy.registry import sources
 

@@ -14,7 +14,8 @@ from rest_framework.authtoken.models import Token
 
 from billing.models import BillingProfile, SellerProfile
 from billing.pdf import document_pdf_store
-from billing.services import credit_note_issue, invoice_issue
+from billing.services.corrections import credit_note_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 
 pytestmark = pytest.mark.django_db

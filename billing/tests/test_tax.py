@@ -1,14 +1,18 @@
 """BIL-9: one tax decision for previews and invoices; VIES down charges VAT."""
 
+import socket
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from billing.jobs import vies_retry
 from billing.models import BillingProfile, TaxTreatment, ViesStatus
-from billing.services import billing_profile_update, invoice_issue, invoice_preview
+from billing.services.documents import invoice_issue, invoice_preview
+from billing.services.profiles import billing_profile_update
 from billing.tax import tax_decide
 from billing.tests.conftest import DK_VAT, seats
 from billing.vies import HttpViesAdapter, OfflineViesAdapter
@@ -74,14 +78,17 @@ def test_bil9_vies_down_keeps_number_unverified_and_charges_vat(account_a, selle
 
 
 def test_bil9_http_adapter_times_out_as_unavailable():
-    # a non-routable address: the connect times out; the adapter answers "unavailable"
-    answer = HttpViesAdapter(timeout=0.2, url="http://10.255.255.1/check").check(country="DK", number="31415926")
+    # a local server that takes the connection and never answers: the read times out, and the
+    # adapter answers "unavailable" (loopback only: tests send traffic to no other address)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/check"
+        answer = HttpViesAdapter(timeout=0.2, url=url).check(country="DK", number="31415926")
     assert answer.status == "unavailable"
 
 
 def test_bil9_vies_retry_job_confirms_an_unverified_number(account_a, make_profile, settings):
-    from billing.jobs import vies_retry
-
     make_profile(account_a, country="DK", vat_number=DK_VAT)
     settings.BILLING_VIES_ADAPTER = "billing.tests.test_tax.AlwaysValid"
     report = vies_retry(at=AT, dry_run=False)
@@ -96,8 +103,6 @@ class AlwaysValid(OfflineViesAdapter):
 
 
 def test_bil9_invalid_vat_number_is_refused_and_profile_unchanged(account_a, make_profile):
-    from django.core.exceptions import ValidationError
-
     before = make_profile(account_a, country="DK")
     with pytest.raises(ValidationError) as caught:
         make_profile(account_a, country="DK", vat_number="DK31415927")

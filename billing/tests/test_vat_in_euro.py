@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from billing.models import Document, ExchangeRate
 from billing.pdf import document_html
-from billing.services import credit_note_issue, invoice_issue
+from billing.services.corrections import credit_note_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 
 pytestmark = pytest.mark.django_db

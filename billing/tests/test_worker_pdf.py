@@ -7,7 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from billing.models import Document
-from billing.services import invoice_issue
+from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 from tests.test_worker import celery_worker_process  # noqa: F401 - the worker fixture
 

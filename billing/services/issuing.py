@@ -1,0 +1,164 @@
+"""What issuing a document fixes (BIL-9, BIL-11): the tax decision, the line amounts, the totals,
+the seller's and buyer's snapshots, the euro VAT line, then the number; after the commit the PDF
+and the buyer's e-mail."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.mailer import mail_send
+from billing.line_texts import line_text
+from billing.models import CustomDelivery, Document, DocumentKind, DocumentLine, ExchangeRate
+from billing.selectors import minkonto_documents_url
+from billing.services.common import BillingError, billing_audit
+from billing.services.numbering import number_and_issue
+from billing.services.profiles import buyer_snapshot, profile_of
+from billing.services.seller import seller_current, seller_snapshot
+from billing.tasks import pdf_render_enqueue
+from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, lines_compute, tax_decide
+
+log = logging.getLogger(__name__)
+
+PAYMENT_TERM_DAYS = 14
+
+
+def line_objects(lines: Iterable[LineInput], *, language: str) -> list[DocumentLine]:
+    """Unsaved lines. A coded line keeps its code and parameters and is worded in the
+    document's language, never the language of whoever triggered the issue."""
+    objects = []
+    for position, line in enumerate(lines, start=1):
+        description = line.description
+        if line.code:
+            with translation.override(language):
+                description = line_text(line.code, line.params)
+        objects.append(
+            DocumentLine(
+                position=position,
+                description=description,
+                code=line.code,
+                params=dict(line.params) if line.code and line.params else None,
+                quantity=Decimal(line.quantity),
+                unit_price=Decimal(line.unit_price),
+                net_amount=Decimal("0.00"),
+                vat_rate=Decimal("0.00"),
+                vat_amount=Decimal("0.00"),
+            )
+        )
+    return objects
+
+
+def line_input(line: DocumentLine, *, sign: int = 1) -> LineInput:
+    """A stored line as input again (a re-issue, a full credit), code and parameters included."""
+    return LineInput(line.description, line.quantity, sign * line.unit_price, line.code, line.params)
+
+
+def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime, decision: TaxDecision | None) -> None:
+    """Fill in what issuing fixes, in memory: the tax decision, line amounts, totals and the
+    seller's and buyer's snapshots."""
+    profile = profile_of(document.account)
+    if decision is None:
+        decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=moment)
+    totals = lines_compute(
+        lines=[LineInput(line.description, line.quantity, line.unit_price) for line in lines],
+        rate=decision.rate,
+        currency=document.currency,
+    )
+    for line, amounts in zip(lines, totals.lines, strict=True):
+        line.net_amount, line.vat_amount, line.vat_rate = amounts.net, amounts.vat, decision.rate
+    with translation.override(document.language):
+        document.tax_note = decision.note
+    document.seller = seller_snapshot(seller_current(at=moment))
+    document.buyer = buyer_snapshot(profile)
+    document.tax_treatment, document.tax_country, document.vat_rate = (
+        decision.treatment,
+        decision.country,
+        decision.rate,
+    )
+    document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
+    document.issued_at = moment
+    _vat_in_euro(document, day=timezone.localdate(moment))
+    if document.kind == DocumentKind.INVOICE:
+        document.due_date = timezone.localdate(moment) + timedelta(days=PAYMENT_TERM_DAYS)
+    # The account and credited invoice are instances already; the database checks the
+    # constraints (and the number's, which is taken last).
+    document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)
+
+
+def _vat_in_euro(document: Document, *, day: date) -> None:
+    """Art. 230: a document in another currency that charges VAT states the VAT in euro too, at
+    the latest ECB rate before the day of issue. Without a rate staff have entered, the document
+    is issued without it (and the admin lists it under "VAT in EUR: missing") rather than held
+    back: a paid charge must get its invoice."""
+    document.eur_rate = document.eur_rate_day = document.vat_total_eur = None
+    if document.currency == "EUR" or not document.vat_total:
+        return
+    rate = ExchangeRate.objects.filter(currency=document.currency, day__lt=day).order_by("-day").first()
+    if rate is None:
+        log.warning("No ECB rate for %s before %s: VAT not stated in EUR", document.currency, day)
+        return
+    document.eur_rate, document.eur_rate_day = rate.per_eur, rate.day
+    document.vat_total_eur = cents(document.vat_total / rate.per_eur)
+
+
+def number_last(document: Document, *, actor: str, notify: bool, render_pdf: bool) -> Document:
+    """Audit the issue, then take the number — the last statements before commit, so the series
+    stays locked for as short a time as possible — then schedule the PDF and the e-mail."""
+    billing_audit(
+        account=document.account,
+        actor=actor,
+        action=f"{document.kind}_issued",
+        document=document,
+        gross=str(document.gross_total),
+        currency=document.currency,
+    )
+    number_and_issue(document, actor=actor)
+    if render_pdf:
+        transaction.on_commit(lambda: pdf_render_enqueue(document.pk))
+    if notify:
+        _notify_issued(document)
+    return document
+
+
+def create_issued(
+    document: Document,
+    lines: Sequence[LineInput],
+    *,
+    moment: datetime,
+    decision: TaxDecision | None,
+    actor: str,
+    notify: bool,
+    render_pdf: bool,
+    deliveries: Sequence[CustomDelivery] = (),
+) -> Document:
+    """Write a new document already finalised (as a draft row), its lines, then number it: the
+    fast path of `invoice_issue` and `credit_note_issue`, a handful of statements."""
+    objects = line_objects(lines, language=document.language)
+    if not objects:
+        raise BillingError(_("An invoice needs at least one line."))
+    finalise(document, objects, moment=moment, decision=decision)
+    document.save()
+    for line in objects:
+        line.document = document
+    DocumentLine.objects.bulk_create(objects)
+    if deliveries:
+        CustomDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(invoice=document)
+    return number_last(document, actor=actor, notify=notify, render_pdf=render_pdf)
+
+
+def _notify_issued(document: Document) -> None:
+    mail_send(
+        to=document.buyer["email"],
+        template="billing_document_issued",
+        language=document.language,
+        account=document.account,
+        context={
+            "document": document,
+            "is_credit_note": document.kind == DocumentKind.CREDIT_NOTE,
+            "url": minkonto_documents_url(document.account),
+        },
+    )
