@@ -34,11 +34,14 @@ from accounts.models import Account  # noqa: E402
 from accounts.services import account_create, public_tenant_ensure, schema_name_for, template_schema_ensure  # noqa: E402
 from accounts.users.models import Role, User  # noqa: E402
 from config.clock import now  # noqa: E402
-from privacy import services  # noqa: E402
 from privacy.demo import processing_records_ensure  # noqa: E402
 from privacy.links import verify_token  # noqa: E402
 from privacy.models import PrivacyRequest, RequestKind  # noqa: E402
 from privacy.pdf import export_pdf_render  # noqa: E402
+from privacy.services.erasure import erasure_run  # noqa: E402
+from privacy.services.export import export_create, subject_data_collect  # noqa: E402
+from privacy.services.intake import request_file  # noqa: E402
+from privacy.services.verification import verify_by_link  # noqa: E402
 
 PREFIX = "pbl-"  # light accounts; full ones are "pbf-<i>"
 PERSON = "bench.person@example.org"
@@ -94,8 +97,8 @@ def drop(account: Account) -> None:
 
 
 def verified(kind: str) -> PrivacyRequest:
-    request = services.request_file(kind=kind, email=PERSON, full_name="Bench Person", language="da")
-    return services.verify_by_link(token=verify_token(request))
+    request = request_file(kind=kind, email=PERSON, full_name="Bench Person", language="da")
+    return verify_by_link(token=verify_token(request))
 
 
 def main() -> None:
@@ -109,7 +112,7 @@ def main() -> None:
     customers = Account.objects.customers().count()
 
     started = time.perf_counter()
-    data = services.subject_data_collect(PERSON)
+    data = subject_data_collect(PERSON)
     collect = time.perf_counter() - started
     places = [p for p in data["data"] if p["source"] == "accounts.user"]
     assert len(places) >= n, (len(places), n)
@@ -119,17 +122,17 @@ def main() -> None:
     pdf_only = time.perf_counter() - started
 
     started = time.perf_counter()
-    export = services.export_create(request=verified(RequestKind.ACCESS), actor=None)
+    export = export_create(request=verified(RequestKind.ACCESS), actor=None)
     full_export = time.perf_counter() - started
     json_kb = export.json_file.size / 1024
     pdf_kb = export.pdf_file.size / 1024
 
     started = time.perf_counter()
-    services.erasure_run(request=verified(RequestKind.ERASURE), actor=None)
+    erasure_run(request=verified(RequestKind.ERASURE), actor=None)
     erasure = time.perf_counter() - started
 
     started = time.perf_counter()
-    after = services.subject_data_collect(PERSON)
+    after = subject_data_collect(PERSON)
     second = time.perf_counter() - started
     assert not [p for p in after["data"] if p["source"] == "accounts.user"]
 

@@ -23,7 +23,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from privacy import selectors, services
+from config.clock import today
+from core.transitions import IllegalTransition
+from privacy import selectors
 from privacy.models import (
     AuditEvent,
     Consent,
@@ -37,6 +39,17 @@ from privacy.models import (
     RequestStatus,
     SubjectFlag,
 )
+from privacy.outcomes import outcome_text
+from privacy.services.consents import restriction_apply
+from privacy.services.deadlines import (
+    request_assign,
+    request_complete,
+    request_extend,
+    request_hand_over,
+    request_refuse,
+)
+from privacy.services.erasure import erasure_run, rectification_apply
+from privacy.services.export import export_create, export_revoke
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -66,8 +79,6 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset
         queue = queryset.filter(status__in=[RequestStatus.OPEN, RequestStatus.HANDED_OVER])
         if self.value() == "overdue":
-            from config.clock import today
-
             return queue.filter(due_on__lt=today())
         return queue
 
@@ -85,11 +96,16 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     change_form_template = "privacy/admin/request_change_form.html"
     change_list_template = "privacy/admin/request_change_list.html"
     # The letter has no URL (kept outside any web root): staff download it through `letter`.
-    exclude = ["code_hash", "code_expires_at", "code_attempts", "signed_letter"]
+    exclude = ["code_hash", "code_expires_at", "code_attempts", "signed_letter", "outcome_code", "outcome_params"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Every change goes through a service, so that it is checked and audited.
-        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude] + ["letter"]
+        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude] + ["letter", "outcome_sent"]
+
+    @admin.display(description=_("outcome as sent to the requester"))
+    def outcome_sent(self, obj: PrivacyRequest) -> str:
+        # In the requester's language: the words they received, whoever reads the desk.
+        return outcome_text(obj) or "—"
 
     @admin.display(description=_("signed letter"))
     def letter(self, obj: PrivacyRequest) -> str:
@@ -172,24 +188,22 @@ def _whole_number(raw: str | None) -> int:
 
 
 ACTIONS = {
-    "assign": lambda req, post, user: services.request_assign(request=req, owner=user, actor=user),
-    "extend": lambda req, post, user: services.request_extend(
+    "assign": lambda req, post, user: request_assign(request=req, owner=user, actor=user),
+    "extend": lambda req, post, user: request_extend(
         request=req, months=_whole_number(post.get("months")), reason=post.get("reason", ""), actor=user
     ),
-    "refuse": lambda req, post, user: services.request_refuse(request=req, reason=post.get("reason", ""), actor=user),
-    "complete": lambda req, post, user: services.request_complete(
-        request=req, outcome=post.get("outcome", ""), actor=user
-    ),
-    "export": lambda req, post, user: services.export_create(request=req, actor=user),
-    "erase": lambda req, post, user: services.erasure_run(request=req, actor=user),
-    "restrict": lambda req, post, user: services.restriction_apply(request=req, actor=user),
-    "rectify": lambda req, post, user: services.rectification_apply(
+    "refuse": lambda req, post, user: request_refuse(request=req, reason=post.get("reason", ""), actor=user),
+    "complete": lambda req, post, user: request_complete(request=req, outcome=post.get("outcome", ""), actor=user),
+    "export": lambda req, post, user: export_create(request=req, actor=user),
+    "erase": lambda req, post, user: erasure_run(request=req, actor=user),
+    "restrict": lambda req, post, user: restriction_apply(request=req, actor=user),
+    "rectify": lambda req, post, user: rectification_apply(
         request=req, field="full_name", value=post.get("value", ""), actor=user
     ),
-    "hand_over": lambda req, post, user: services.request_hand_over(
+    "hand_over": lambda req, post, user: request_hand_over(
         request=req, account=get_object_or_404(Account.objects.customers(), pk=post.get("account")), actor=user
     ),
-    "revoke": lambda req, post, user: services.export_revoke(
+    "revoke": lambda req, post, user: export_revoke(
         export=get_object_or_404(Export, pk=post.get("export"), request=req), actor=user
     ),
 }
@@ -207,7 +221,7 @@ def _act(model_admin: PrivacyRequestAdmin, request: HttpRequest, pk: int) -> Htt
     else:
         try:
             action(req, request.POST, request.user)
-        except (ValidationError, PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied, IllegalTransition) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
         else:

@@ -47,6 +47,7 @@ class PrivacyRequestSerializer(serializers.ModelSerializer):
             "extension_reason",
             "closed_at",
             "outcome",
+            "outcome_code",
             "refusal_reason",
         ]
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import RequestKind, RequestRole
+from privacy.selectors import controller
 from privacy.uploads import letter_check
 
 # Every identity field has a bound: the model's column, or a sane size for free text.
@@ -15,8 +16,6 @@ FORM_KINDS = [(k, label) for k, label in RequestKind.choices]
 
 
 def _controller_name() -> str:
-    from privacy.selectors import controller
-
     return controller()["name"]
 
 

@@ -11,9 +11,11 @@ from accounts.mailer import mail_send
 from accounts.models import Account, MailLog
 from accounts.users.models import User
 from config.jobs import JobReport, job
-from privacy import services, uploads
+from privacy import uploads
+from privacy.audit import SYSTEM, audit_write
 from privacy.models import AuditAction, AuditEvent, Consent, Export, PrivacyRequest, RequestStatus
 from privacy.selectors import requests_near_deadline
+from privacy.services.intake import request_purge, requests_unverified_stale
 from privacy.sources import erased_address
 
 RETENTION = relativedelta(years=5)
@@ -39,7 +41,7 @@ def deadline_reminders(*, at: datetime, dry_run: bool) -> JobReport:
             continue
         mail_send(to=email, template="privacy/reminder", language=language, context={"requests": requests})
         for request in requests:
-            services.audit_write(request=request, action=AuditAction.REMINDER, actor=services.SYSTEM, day=day)
+            audit_write(request=request, action=AuditAction.REMINDER, actor=SYSTEM, day=day)
     return report
 
 
@@ -50,7 +52,7 @@ def retention(*, at: datetime, dry_run: bool) -> JobReport:
     cutoff = at - RETENTION
     categories = {
         # GDPR-4: unverified requests leave the queue and are deleted after 30 days.
-        "unverified_requests": services.requests_unverified_stale(at),
+        "unverified_requests": requests_unverified_stale(at),
         # Non-customers: until consent is withdrawn, at most 5 years.
         "consents_non_customer": Consent.objects.filter(is_customer=False).filter(
             Q(withdrawn_at__isnull=False) | Q(given_at__lt=cutoff)
@@ -71,7 +73,7 @@ def retention(*, at: datetime, dry_run: bool) -> JobReport:
             continue
         if name == "unverified_requests":
             for request in queryset:
-                services.request_purge(request=request)
+                request_purge(request=request)
         elif name == "closed_requests":
             # GDPR-7: uploaded letters go with their requests.
             for letter in queryset.exclude(signed_letter="").values_list("signed_letter", flat=True):
@@ -85,7 +87,7 @@ def retention(*, at: datetime, dry_run: bool) -> JobReport:
         else:
             queryset.delete()
     if report.counts and not dry_run:
-        services.audit_write(request=None, action=AuditAction.RETENTION, actor=services.SYSTEM, counts=report.counts)
+        audit_write(request=None, action=AuditAction.RETENTION, actor=SYSTEM, counts=report.counts)
     return report
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from config.tokens import token_make, token_read
+from core.links import public_url
 from privacy.models import Consent, ConsentPurpose, SubjectFlag
 
 UNSUBSCRIBE_PURPOSE = "privacy.unsubscribe"
@@ -44,6 +45,4 @@ def unsubscribe_email(token: str) -> str | None:
 
 
 def unsubscribe_url(email: str) -> str:
-    from privacy.services import public_url
-
     return public_url(reverse("privacy-unsubscribe", args=[unsubscribe_token(email)], urlconf="config.urls_public"))

@@ -47,6 +47,15 @@ class PrivacyRequest(models.Model):
     """A data subject's request (GDPR-2). Its identity is verified before anything is disclosed
     or erased (GDPR-4); it is answered within a calendar month of receipt (GDPR-5)."""
 
+    # GDPR-5: the only allowed moves, enforced by core.transitions.transition().
+    TRANSITIONS = {
+        RequestStatus.UNVERIFIED: {RequestStatus.OPEN},
+        RequestStatus.OPEN: {RequestStatus.HANDED_OVER, RequestStatus.COMPLETED, RequestStatus.REFUSED},
+        RequestStatus.HANDED_OVER: {RequestStatus.COMPLETED, RequestStatus.REFUSED},
+        RequestStatus.COMPLETED: set(),
+        RequestStatus.REFUSED: set(),
+    }
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=24, choices=RequestKind.choices)
     role = models.CharField(_("our role"), max_length=16, choices=RequestRole.choices, default=RequestRole.CONTROLLER)
@@ -99,7 +108,11 @@ class PrivacyRequest(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     handover_due_on = models.DateField(_("customer's answer due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Staff's own words to the requester. The portal's own outcomes are stored as a code and its
+    # parameters and put into sentences in the requester's language when shown (privacy/outcomes.py).
     outcome = models.TextField(_("outcome"), blank=True)
+    outcome_code = models.CharField(_("outcome code"), max_length=32, blank=True)
+    outcome_params = models.JSONField(_("outcome parameters"), default=dict, blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     # One-time code (GDPR-4): stored hashed, expiring, with limited attempts.
     code_hash = models.CharField(max_length=128, blank=True)

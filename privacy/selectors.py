@@ -1,6 +1,7 @@
 """Reads of the privacy desk: the queue, deadlines, metrics and the processing register."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from statistics import median
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.models import SellerProfile
 from config.clock import now, today
 from privacy.models import (
     DataCategory,
@@ -42,8 +44,6 @@ NEAR_DEADLINE_DAYS = 7
 def controller() -> dict[str, str]:
     """The controller is the seller: the staff-edited seller profile (the one on invoices) when
     there is one, so the data-processing page and the invoices never name two companies."""
-    from billing.models import SellerProfile
-
     seller = SellerProfile.objects.filter(valid_from__lte=now()).order_by("-valid_from", "-id").first()
     if seller is None:
         return CONTROLLER
@@ -86,8 +86,6 @@ def deadline_band(request: PrivacyRequest) -> str:
 
 
 def requests_near_deadline() -> QuerySet[PrivacyRequest]:
-    from datetime import timedelta
-
     return requests_for_queue().filter(due_on__lte=today() + timedelta(days=NEAR_DEADLINE_DAYS))
 
 

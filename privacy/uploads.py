@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
 
 from config.bad_input import upload_size_check
 
@@ -67,11 +69,7 @@ def _parses(file: Any, kind: str) -> bool:
     file.seek(0)
     try:
         if kind == PDF:
-            from pypdf import PdfReader
-
             return len(PdfReader(file).pages) > 0
-        from PIL import Image
-
         with Image.open(file) as image:
             expected = "PNG" if kind == PNG else "JPEG"
             image.verify()

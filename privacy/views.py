@@ -10,11 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.throttle import address_key, ip_key, refusal
-from privacy import services
+from core.links import public_url
 from privacy.forms import CodeForm, MinkontoRequestForm, RequestForm, WrittenWithdrawalForm
 from privacy.marketing import marketing_allowed, unsubscribe_email
 from privacy.models import Channel, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
 from privacy.selectors import register_summary
+from privacy.services.consents import consent_give, consent_withdraw
+from privacy.services.export import export_open
+from privacy.services.intake import request_file
+from privacy.services.verification import verification_resend, verify_by_code, verify_by_link
 
 
 def _language() -> str:
@@ -47,7 +51,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.request_file(
+            filed = request_file(
                 kind=data["kind"],
                 email=data["email"],
                 full_name=data["full_name"],
@@ -72,7 +76,7 @@ def request_written(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.request_file(
+            filed = request_file(
                 kind=RequestKind.CONSENT_WITHDRAWAL,
                 channel=Channel.WRITTEN,
                 email=data["email"],
@@ -102,11 +106,11 @@ def request_verify(request: HttpRequest, public_id: str) -> HttpResponse:
                 checks = [("privacy_resend_request", str(filed.public_id)), ("privacy_request_ip", ip_key(request))]
                 if message := refusal(request, checks):
                     raise ValidationError(message)
-                services.verification_resend(request=filed)
+                verification_resend(request=filed)
                 messages.info(request, _("We have sent you a new code."))
                 return redirect("privacy-verify", public_id=filed.public_id)
             if form.is_valid():
-                services.verify_by_code(request=filed, code=form.cleaned_data["code"])
+                verify_by_code(request=filed, code=form.cleaned_data["code"])
                 return redirect("privacy-verify", public_id=filed.public_id)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -117,7 +121,7 @@ def request_verify(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def verify_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        filed = services.verify_by_link(token=token)
+        filed = verify_by_link(token=token)
     except ValidationError:
         return _message_page(
             request,
@@ -130,7 +134,7 @@ def verify_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def download(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     try:
-        export = services.export_open(token=token, fmt=fmt, ip=request.META.get("REMOTE_ADDR"))
+        export = export_open(token=token, fmt=fmt, ip=request.META.get("REMOTE_ADDR"))
     except ValidationError:
         return _message_page(
             request,
@@ -156,7 +160,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             ),
             status=400,
         )
-    services.consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.UNSUBSCRIBE)
+    consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.UNSUBSCRIBE)
     return _message_page(
         request,
         _("You are unsubscribed"),
@@ -171,7 +175,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.request_file(
+            filed = request_file(
                 kind=data["kind"],
                 email=user.email,
                 full_name=user.full_name,
@@ -208,7 +212,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "handed": handed,
             "marketing": confirmed and marketing_allowed(user.email),
             "confirmed": confirmed,
-            "data_processing_url": services.public_url("/data-processing/"),
+            "data_processing_url": public_url("/data-processing/"),
         },
     )
 
@@ -223,11 +227,9 @@ def minkonto_consent(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Confirm your e-mail address first: open the link we e-mailed you."))
         return redirect("privacy:minkonto")
     if request.POST.get("marketing") == "on":
-        services.consent_give(
-            email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO, is_customer=True
-        )
+        consent_give(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO, is_customer=True)
         messages.success(request, _("You will receive our newsletter."))
     else:
-        services.consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO)
+        consent_withdraw(email=email, purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO)
         messages.success(request, _("You will receive no more marketing e-mails from us."))
     return redirect("privacy:minkonto")

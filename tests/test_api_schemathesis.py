@@ -22,8 +22,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 
 from conftest import host_client
-from privacy import services as privacy_services
 from privacy.demo import processing_records_ensure
+from privacy.services.intake import request_file
 
 # Enough to reach the odd corners of each parameter, small enough to keep the whole run under
 # ~90 s on the 2-core machine (about 50 operations).
@@ -50,7 +50,7 @@ def api_schema(staff_user, accounts_ready):  # type: ignore[no-untyped-def]
     # Something to find behind the item routes: accounts exist; add plans, a request, records.
     call_command("load_billing_data", verbosity=0)
     processing_records_ensure()
-    privacy_services.request_file(kind="access", email="fuzz@example.org", full_name="Fuzz Person", language="da")
+    request_file(kind="access", email="fuzz@example.org", full_name="Fuzz Person", language="da")
     token = Token.objects.create(user=staff_user)
     headers = {"Authorization": f"Token {token.key}"}
     _keep_test_connection()

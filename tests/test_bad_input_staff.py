@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from privacy.models import PrivacyRequest
+from privacy.services.intake import request_file
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,7 @@ def test_admin_change_page_of_a_malformed_id_redirects_or_404s(staff_client, pk)
 
 @pytest.mark.parametrize("months", ["abc", "99999999999999999999", "-1", "1.5"])
 def test_gdpr5_extend_with_a_malformed_number_of_months_is_a_message_not_a_500(staff_client, months):
-    from privacy import services
-
-    request = services.request_file(kind="access", email="kari@example.org", full_name="Kari Nordmann", language="da")
+    request = request_file(kind="access", email="kari@example.org", full_name="Kari Nordmann", language="da")
 
     response = staff_client.post(
         f"/admin/privacy/privacyrequest/{request.pk}/act/",

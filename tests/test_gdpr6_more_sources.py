@@ -9,7 +9,7 @@ from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
 from conftest import PASSWORD
 from privacy import registry
-from privacy.services import subject_data_collect
+from privacy.services.export import subject_data_collect
 from subprocessors.models import Subscriber
 
 EMAIL = "kari@example.no"

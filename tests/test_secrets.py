@@ -21,10 +21,13 @@ from django.test import override_settings
 from config.checks import secret_key_check
 from config.secret_key import BUILTIN_SECRET_KEY, SECRET_KEY_CHECK_ID, secret_key_fallbacks_from_env
 from config.tokens import token_make, token_read
-from privacy import services
 from privacy.links import verify_token
 from privacy.marketing import marketing_allowed, unsubscribe_token, unsubscribe_url
 from privacy.models import ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
+from privacy.services.common import NotVerified
+from privacy.services.consents import consent_give
+from privacy.services.erasure import erasure_run
+from privacy.services.intake import request_file
 from subprocessors.links import owner_opt_out_token, subscriber_confirm_token, subscriber_unsubscribe_token
 from subprocessors.models import OwnerOptOut, Subscriber
 from subprocessors.services import subscriber_subscribe
@@ -48,7 +51,7 @@ def file_request(accounts_ready, django_capture_on_commit_callbacks):  # type: i
 
     def make(email: str, kind: str = RequestKind.ACCESS) -> PrivacyRequest:
         with django_capture_on_commit_callbacks(execute=True):
-            return services.request_file(kind=kind, email=email, full_name="Mette Fjord", language="da")
+            return request_file(kind=kind, email=email, full_name="Mette Fjord", language="da")
 
     return make
 
@@ -131,13 +134,13 @@ def test_forged_gdpr_link_made_with_the_builtin_key_is_refused(file_request, pub
         assert public_client.get(f"/privacy/verify/{token}/").status_code == 400
     request.refresh_from_db()
     assert request.status == RequestStatus.UNVERIFIED
-    with pytest.raises(services.NotVerified):
-        services.erasure_run(request=request, actor=None)
+    with pytest.raises(NotVerified):
+        erasure_run(request=request, actor=None)
 
 
 @pytest.mark.django_db
 def test_tokens_minted_for_one_purpose_are_refused_for_another(public_client, account_a, file_request):
-    services.consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
+    consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     subscriber = subscriber_subscribe(email="dpo@example.test", language="da")
     request = file_request(email=EMAIL)
     confirm = subscriber_confirm_token(subscriber)
@@ -158,7 +161,7 @@ def test_tokens_minted_for_one_purpose_are_refused_for_another(public_client, ac
 
 @pytest.mark.django_db
 def test_expired_tokens_are_refused(public_client, account_a):
-    services.consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
+    consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     subscriber = subscriber_subscribe(email="dpo@example.test", language="da")
     with time_machine.travel(datetime.now(UTC) - timedelta(days=8)):
         confirm = subscriber_confirm_token(subscriber)
@@ -180,7 +183,7 @@ def test_expired_tokens_are_refused(public_client, account_a):
 
 @pytest.mark.django_db
 def test_old_format_links_get_a_clear_translated_page(public_client, account_a):
-    services.consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
+    consent_give(email=EMAIL, purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     old_unsubscribe = signing.dumps({"e": EMAIL}, salt="privacy.unsubscribe", compress=True)
     page = public_client.get(f"/unsubscribe/{old_unsubscribe}/", HTTP_ACCEPT_LANGUAGE="nb")
     assert page.status_code == 400 and "Min konto" in page.content.decode() and "utløpt" in page.content.decode()

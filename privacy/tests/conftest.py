@@ -3,9 +3,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from privacy import registry, services
+from privacy import registry
+from privacy.links import verify_token
 from privacy.models import PrivacyRequest, RequestKind
 from privacy.registry import Scope, Source
+from privacy.services.intake import request_file
+from privacy.services.verification import verify_by_link
 
 LINK = re.compile(r"https?://\S+/privacy/verify/(\S+?)/\s")
 CODE = re.compile(r"\b(\d{6})\b")
@@ -25,7 +28,7 @@ def file_request(accounts_ready, django_capture_on_commit_callbacks) -> Callable
 
     def make(email: str = "kari.nordmann@example.org", kind: str = RequestKind.ACCESS, **extra) -> PrivacyRequest:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            return services.request_file(
+            return request_file(
                 kind=kind, email=email, full_name=extra.pop("full_name", "Kari Nordmann"), language="nb", **extra
             )
 
@@ -36,11 +39,9 @@ def file_request(accounts_ready, django_capture_on_commit_callbacks) -> Callable
 def verified_request(file_request, django_capture_on_commit_callbacks) -> Callable[..., PrivacyRequest]:  # type: ignore[no-untyped-def]
     def make(email: str = "kari.nordmann@example.org", kind: str = RequestKind.ACCESS, **extra) -> PrivacyRequest:  # type: ignore[no-untyped-def]
         request = file_request(email, kind, **extra)
-        from privacy.links import verify_token
-
         token = verify_token(request)
         with django_capture_on_commit_callbacks(execute=True):
-            return services.verify_by_link(token=token)
+            return verify_by_link(token=token)
 
     return make
 

@@ -1,5 +1,7 @@
 """GDPR-8: every step is logged, and the database itself refuses to change the log."""
 
+import io
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -28,8 +30,6 @@ def test_gdpr8_database_refuses_update_and_delete_of_the_audit_log(verified_requ
 
 
 def test_gdpr8_audit_log_exports_as_csv(verified_request):
-    import io
-
     request = verified_request()
     out = io.StringIO()
     write_audit_csv(out, request.audit_events.order_by("at", "id"))

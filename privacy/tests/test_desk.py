@@ -1,9 +1,12 @@
 """The staff desk: queue with deadlines and metrics (GDPR-5), actions through the admin, API."""
 
 import pytest
+from django_tenants.utils import tenant_context
 
-from privacy import selectors, services
+from accounts.users.models import Role, User
+from privacy import selectors
 from privacy.models import AuditAction, RequestKind, RequestStatus
+from privacy.services.deadlines import request_assign, request_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +52,7 @@ def test_gdpr6_staff_export_through_the_desk(staff_client, verified_request):
 
 def test_gdpr5_metrics_by_type_median_and_share_in_time(verified_request):
     a = verified_request(email="a@example.org")
-    services.request_complete(request=a, outcome="ok", actor=None)
+    request_complete(request=a, outcome="ok", actor=None)
     verified_request(email="b@example.org", kind=RequestKind.ERASURE)
     m = selectors.metrics()
     assert dict(m.by_kind)[str(RequestKind.ACCESS.label)] == 1
@@ -88,13 +91,9 @@ def test_gdpr4_privacy_api_is_staff_only(public_client):
 
 
 def test_gdpr5_deleting_an_account_user_leaves_staff_assignments_alone(verified_request, account_a):
-    from django_tenants.utils import tenant_context
-
-    from accounts.users.models import Role, User
-
     staff = User.objects.create(pk=900001, email="desk@kontoportal.test", full_name="Desk", is_staff=True)
     request = verified_request()
-    services.request_assign(request=request, owner=staff, actor=staff)
+    request_assign(request=request, owner=staff, actor=staff)
     with tenant_context(account_a):
         # same id, other schema: deleting it must not reach the public request table
         User.objects.create(pk=900001, email="agent@alfa.dk", full_name="Agent", role=Role.AGENT).delete()

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 
 from config.clock import now
-from privacy import services
 from privacy.jobs import retention
 from privacy.models import PrivacyRequest, RequestStatus
+from privacy.services.intake import request_file, request_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +143,8 @@ def test_gdpr7_upload_limit_follows_the_setting(public_client, upload_root, sett
 
 
 def test_gdpr7_service_refuses_a_disguised_letter_whatever_the_caller(upload_root):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
-        services.request_file(
+        request_file(
             kind="consent_withdrawal",
             channel="written",
             email="kari@example.org",
@@ -172,7 +171,7 @@ def test_gdpr7_purging_an_unverified_request_deletes_its_letter_from_disk(
     assert path.is_file()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_purge(request=request)
+        request_purge(request=request)
 
     assert not PrivacyRequest.objects.exists()
     assert not path.exists() and not stored_files(upload_root)

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import MailLog
-from privacy import services
 from privacy.models import Channel, Consent, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
+from privacy.services.consents import consent_give
+from privacy.services.deadlines import request_hand_over
 from privacy.tests.test_gdpr7_uploads import real_pdf
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_gdpr2_processor_request_is_handed_to_the_owner_with_a_tracked_deadline(
 ):
     request = verified_request(kind=RequestKind.ERASURE, role="processor", company="Alfa Support ApS")
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_hand_over(request=request, account=account_a, actor=None)
+        request_hand_over(request=request, account=account_a, actor=None)
     assert request.status == RequestStatus.HANDED_OVER
     assert request.handover_due_on <= request.due_on
     assert mailoutbox[-1].to == ["owner@alfa.dk"]
@@ -78,9 +79,7 @@ def test_gdpr3_written_withdrawal_form_accepts_an_uploaded_signed_letter(public_
 
 
 def test_gdpr3_verified_withdrawal_takes_effect_at_once(verified_request):
-    services.consent_give(
-        email="kari.nordmann@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER
-    )
+    consent_give(email="kari.nordmann@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     request = verified_request(kind=RequestKind.CONSENT_WITHDRAWAL)
     assert request.status == RequestStatus.COMPLETED
     consent = Consent.objects.get()

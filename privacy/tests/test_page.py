@@ -3,6 +3,7 @@
 import pytest
 
 from privacy.demo import processing_records_ensure
+from privacy.models import ProcessingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,6 @@ def test_gdpr1_data_processing_page_in_both_languages(public_client, language, e
 
 def test_gdpr1_unpublished_records_stay_off_the_page(public_client):
     processing_records_ensure()
-    from privacy.models import ProcessingRecord
-
     ProcessingRecord.objects.filter(title_da="Fakturering").update(published=False)
     html = public_client.get("/data-processing/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Fakturering" not in html and "Nyhedsbrev og tilbud" in html

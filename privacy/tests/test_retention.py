@@ -9,9 +9,9 @@ from django_tenants.utils import tenant_context
 from accounts.models import MailLog
 from accounts.users.models import Role, User
 from config.jobs import get_job, run_for_account
-from privacy import services
 from privacy.jobs import retention
 from privacy.models import AuditAction, AuditEvent, Consent, ConsentPurpose, ConsentSource
+from privacy.services.consents import consent_give, consent_withdraw
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -19,17 +19,13 @@ AT = datetime(2032, 6, 1, 3, 30, tzinfo=CPH)
 
 
 def test_gdpr7_non_customer_data_goes_after_5_years_or_at_withdrawal_with_a_report():
-    old = services.consent_give(
-        email="old@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER
-    )
+    old = consent_give(email="old@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     Consent.objects.filter(pk=old.pk).update(given_at=AT - timedelta(days=5 * 366))
-    fresh = services.consent_give(
-        email="fresh@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER
-    )
+    fresh = consent_give(email="fresh@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
     Consent.objects.filter(pk=fresh.pk).update(given_at=AT - timedelta(days=10))
-    services.consent_give(email="gone@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
-    services.consent_withdraw(email="gone@example.org", source=ConsentSource.UNSUBSCRIBE)
-    customer = services.consent_give(
+    consent_give(email="gone@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.NEWSLETTER)
+    consent_withdraw(email="gone@example.org", source=ConsentSource.UNSUBSCRIBE)
+    customer = consent_give(
         email="cust@example.org", purpose=ConsentPurpose.MARKETING, source=ConsentSource.MINKONTO, is_customer=True
     )
     Consent.objects.filter(pk=customer.pk).update(given_at=AT - timedelta(days=6 * 366))

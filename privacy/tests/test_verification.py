@@ -7,9 +7,14 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from privacy import services
+from conftest import PASSWORD
 from privacy.jobs import retention
 from privacy.models import AuditAction, AuditEvent, Export, PrivacyRequest, RequestKind, RequestStatus
+from privacy.selectors import requests_for_queue
+from privacy.services.common import CODE_MAX_ATTEMPTS, NotVerified
+from privacy.services.erasure import erasure_run, rectification_apply
+from privacy.services.export import export_create
+from privacy.services.verification import verify_by_code
 from privacy.tests.conftest import code_from, token_from
 
 pytestmark = pytest.mark.django_db
@@ -18,18 +23,18 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 def test_gdpr4_unverified_export_is_refused(file_request):
     request = file_request()
-    with pytest.raises(services.NotVerified):
-        services.export_create(request=request, actor=None)
+    with pytest.raises(NotVerified):
+        export_create(request=request, actor=None)
     assert not Export.objects.exists()
 
 
 def test_gdpr4_unverified_erasure_and_rectification_are_refused(file_request):
     erasure = file_request(kind=RequestKind.ERASURE)
-    with pytest.raises(services.NotVerified):
-        services.erasure_run(request=erasure, actor=None)
+    with pytest.raises(NotVerified):
+        erasure_run(request=erasure, actor=None)
     rectify = file_request(kind=RequestKind.RECTIFICATION)
-    with pytest.raises(services.NotVerified):
-        services.rectification_apply(request=rectify, field="full_name", value="X", actor=None)
+    with pytest.raises(NotVerified):
+        rectification_apply(request=rectify, field="full_name", value="X", actor=None)
     assert not erasure.erasure_steps.exists()
 
 
@@ -58,11 +63,11 @@ def test_gdpr4_forged_or_expired_link_gets_a_clear_page_and_changes_nothing(file
 def test_gdpr4_one_time_code_with_limited_attempts(file_request, mailoutbox):
     request = file_request()
     code = code_from(mailoutbox[-1])
-    for _ in range(services.CODE_MAX_ATTEMPTS):
+    for _ in range(CODE_MAX_ATTEMPTS):
         with pytest.raises(ValidationError):
-            services.verify_by_code(request=request, code="000000" if code != "000000" else "111111")
+            verify_by_code(request=request, code="000000" if code != "000000" else "111111")
     with pytest.raises(ValidationError):
-        services.verify_by_code(request=request, code=code)  # locked: too many attempts
+        verify_by_code(request=request, code=code)  # locked: too many attempts
     request.refresh_from_db()
     assert request.status == RequestStatus.UNVERIFIED
     assert AuditEvent.objects.filter(request=request, action=AuditAction.VERIFICATION_FAILED).count() == 5
@@ -75,7 +80,7 @@ def test_gdpr4_code_expires_and_resend_is_rate_limited(
     code = code_from(mailoutbox[-1])
     with time_machine.travel(datetime.now(CPH) + timedelta(hours=25)):
         with pytest.raises(ValidationError):
-            services.verify_by_code(request=request, code=code)
+            verify_by_code(request=request, code=code)
     # "send a new code" on the code page, from changing networks: capped per request
     page = f"/privacy/request/{request.public_id}/"
     limit = int(settings.RATE_LIMITS["privacy_resend_request"].split("/")[0])
@@ -85,7 +90,7 @@ def test_gdpr4_code_expires_and_resend_is_rate_limited(
         refused = public_client.post(page, {"resend": "1"}, REMOTE_ADDR="10.0.1.1")
     assert refused.status_code == 200 and "For mange forsøg på kort tid" in refused.content.decode()
     assert AuditEvent.objects.filter(request=request, action=AuditAction.VERIFICATION_SENT).count() == 1 + limit
-    services.verify_by_code(request=request, code=code_from(mailoutbox[-1]))
+    verify_by_code(request=request, code=code_from(mailoutbox[-1]))
     request.refresh_from_db()
     assert request.is_verified
 
@@ -93,8 +98,6 @@ def test_gdpr4_code_expires_and_resend_is_rate_limited(
 def test_gdpr4_logged_in_account_user_is_verified_for_own_data(
     client_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from conftest import PASSWORD
-
     assert client_a.post("/min-konto/login/", {"username": "owner@alfa.dk", "password": PASSWORD})
     with django_capture_on_commit_callbacks(execute=True):
         response = client_a.post("/min-konto/privacy/", {"kind": RequestKind.ACCESS, "details": ""})
@@ -118,8 +121,6 @@ def test_gdpr4_unknown_person_gets_the_same_answer_as_a_customer(public_client, 
 
 def test_gdpr4_unverified_requests_leave_the_queue_and_are_purged_after_30_days(file_request):
     request = file_request()
-    from privacy.selectors import requests_for_queue
-
     assert request not in requests_for_queue()
     at = request.received_at + timedelta(days=31)
     assert retention(at=at, dry_run=True).counts.get("unverified_requests") == 1
