@@ -11,4 +11,5 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # The desk's own personal-data sources (core.personal_data); and its answers to the
         # mailer's question through core.hooks: may a marketing mail go to this address.
-        from privacy import hooks, sources  # noqa: F401
+        # And the audit row of every move of a privacy request (a core.transitions reaction).
+        from privacy import audit, hooks, sources  # noqa: F401
