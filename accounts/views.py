@@ -1,7 +1,5 @@
 """Min konto: the account's own pages on its host."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -27,6 +25,15 @@ from accounts.forms import (
 )
 from accounts.lifecycle import LifecycleError, account_cancel, reactivation_deadline
 from accounts.logins import DEVICE_COOKIE, SESSION_KEY, client_ip, device_id_for, login_record
+from accounts.permissions import (
+    MANAGE_USERS,
+    MANAGERS,
+    STOP_ACCOUNT,
+    may_open,
+    owner_or_admin_required,
+    owner_required,
+    role_require,
+)
 from accounts.signup import welcome_user_for
 from accounts.throttle import address_key, ip_key, refusal
 from accounts.users.models import Role, User
@@ -65,28 +72,7 @@ def _remember_login(request: HttpRequest, response: HttpResponse, user: User) ->
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
 
 
-def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """ACC-9: only the Owner manages billing and cancels. For other apps' Min konto views too."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Role.OWNER:
-            return HttpResponseForbidden(_("Only the account's Owner can do this."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role not in {Role.OWNER, Role.ADMIN}:
-            return HttpResponseForbidden(_("Only the Owner or an Admin can manage users."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+manager_required = owner_or_admin_required(refusal=MANAGE_USERS)
 
 
 class LoginView(auth_views.LoginView):
@@ -166,8 +152,7 @@ def users(request: HttpRequest) -> HttpResponse:
     account = request.tenant
     invite_form = InviteForm(request.POST or None)
     if request.method == "POST":
-        if request.user.role not in {Role.OWNER, Role.ADMIN}:
-            return HttpResponseForbidden(_("Only the Owner or an Admin can manage users."))
+        role_require(request.user, MANAGERS, MANAGE_USERS)
         if invite_form.is_valid() and (message := refusal(request, [("invitation_user", str(request.user.pk))])):
             # Each invitation mails an address the inviter typed: capped per inviting user.
             invite_form.add_error(None, message)
@@ -195,7 +180,7 @@ def users(request: HttpRequest) -> HttpResponse:
         "seats_used": seats_used(),
         "seat_limit": lifetime_seats(account) or account.seat_limit,
         "lifetime": lifetime_seats(account) is not None,
-        "can_manage": request.user.role in {Role.OWNER, Role.ADMIN},
+        "can_manage": may_open(request.user, user_role),
         "role_choices": RoleForm().fields["role"].choices,
     }
     return render(request, "minkonto/users.html", context, status=400 if invite_form.errors else 200)
@@ -264,7 +249,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "minkonto/invitation.html", {"form": form, "invitation": pending, "account": account})
 
 
-@owner_required
+@owner_required(refusal=STOP_ACCOUNT)
 def stop(request: HttpRequest) -> HttpResponse:
     """ACC-10 "Stop konto": confirmed twice, effective at once, access ends, data deleted."""
     account = request.tenant

@@ -2,10 +2,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-# Min konto's menu. An entry shows once its URL name exists (each app adds its own pages).
+from accounts.permissions import may_open
+
+# Min konto's menu. An entry shows once its URL name exists (each app adds its own pages), and only
+# to a user its view lets in (the roles declared by accounts.permissions on the view itself).
 MINKONTO_MENU = [
     ("minkonto:dashboard", _("Overview")),
     ("minkonto:users", _("Users")),
@@ -22,6 +25,8 @@ def _menu(request: HttpRequest) -> list[dict[str, Any]]:
         try:
             url = reverse(name)
         except NoReverseMatch:
+            continue
+        if not may_open(request.user, resolve(url).func):
             continue
         current = request.path == url if url.rstrip("/").endswith("min-konto") else request.path.startswith(url)
         items.append({"url": url, "label": label, "current": current})

@@ -309,7 +309,7 @@ AXES_RESET_ON_SUCCESS = True
 # Successful logins are recorded per account already (workspace.LoginRecord); axes keeps only
 # the failed attempts, which expire with the cool-off.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_ENABLE_ADMIN = False  # registered with an "Unlock" action by accounts/admin_lockout.py
+AXES_ENABLE_ADMIN = False  # registered with an "Unlock" action by accounts/admin/lockout.py
 AXES_VERBOSE = False
 
 # Throttles on forms that mail an address or create something (django-ratelimit, counted in the

@@ -24,5 +24,6 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
 ]
 
+handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from accounts.permissions import Refused
+
 
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "public/landing.html")
@@ -35,6 +37,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every refusal is a page of the site in the reader's language (never a bare "403 Forbidden"):
+    a role refusal (accounts.permissions.Refused) says who can do it."""
+    refusal = exception.message if isinstance(exception, Refused) else None
+    return render(request, "403.html", {"refusal": refusal}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

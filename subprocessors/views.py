@@ -16,8 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import (
+    CHANGE_OWNER_NOTICES,
+    CHANGE_SUPPORT_ACCESS,
+    OBJECT_TO_SUBPROCESSOR,
+    REQUEST_DPA,
+    may_open,
+    owner_or_admin_required,
+    owner_required,
+)
 from accounts.throttle import address_key, ip_key, refusal
-from accounts.users.models import Role
 from subprocessors import selectors, services
 from subprocessors.access import support_access_allowed, support_access_set
 from subprocessors.forms import ObjectionForm, SubscribeForm
@@ -262,14 +270,6 @@ def _policy_render(request: HttpRequest, kind: str, policy: Any, archived: bool)
 # --- Min konto ----------------------------------------------------------------------------------
 
 
-def _is_owner(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", "") == Role.OWNER
-
-
-def _can_manage_access(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", "") in (Role.OWNER, Role.ADMIN)
-
-
 @login_required
 def minkonto(request: HttpRequest) -> HttpResponse:
     """SUB-2, SUB-3, SUB-4, SUB-5 for one account: its sub-processors, open notices, DPA, access switch."""
@@ -289,18 +289,15 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "dpa": DpaRequest.objects.filter(account=account).order_by("-requested_at").first(),
             "access_granted": support_access_allowed(account),
             "owner_notices": not OwnerOptOut.objects.filter(account=account).exists(),
-            "is_owner": _is_owner(request),
-            "can_manage_access": _can_manage_access(request),
+            "is_owner": may_open(request.user, minkonto_dpa),
+            "can_manage_access": may_open(request.user, minkonto_support_access),
         },
     )
 
 
-@login_required
 @require_POST
+@owner_required(refusal=OBJECT_TO_SUBPROCESSOR)
 def minkonto_object(request: HttpRequest, notice_id: str) -> HttpResponse:
-    if not _is_owner(request):
-        messages.error(request, _("Only the account's Owner can object."))
-        return redirect("subprocessors:minkonto")
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please tell us why you object."))
@@ -316,23 +313,17 @@ def minkonto_object(request: HttpRequest, notice_id: str) -> HttpResponse:
     return redirect("subprocessors:minkonto")
 
 
-@login_required
 @require_POST
+@owner_required(refusal=REQUEST_DPA)
 def minkonto_dpa(request: HttpRequest) -> HttpResponse:
-    if not _is_owner(request):
-        messages.error(request, _("Only the account's Owner can ask to enter the data-processing agreement."))
-        return redirect("subprocessors:minkonto")
     services.dpa_request(account=request.tenant, actor=request.user)
     messages.success(request, _("Your request is sent. We will send you the agreement to sign."))
     return redirect("subprocessors:minkonto")
 
 
-@login_required
 @require_POST
+@owner_or_admin_required(refusal=CHANGE_SUPPORT_ACCESS)
 def minkonto_support_access(request: HttpRequest) -> HttpResponse:
-    if not _can_manage_access(request):
-        messages.error(request, _("Only the Owner or an Admin can change support access."))
-        return redirect("subprocessors:minkonto")
     granted = request.POST.get("granted") == "1"
     support_access_set(account=request.tenant, granted=granted, actor=request.user)
     if granted:
@@ -342,12 +333,9 @@ def minkonto_support_access(request: HttpRequest) -> HttpResponse:
     return redirect("subprocessors:minkonto")
 
 
-@login_required
 @require_POST
+@owner_required(refusal=CHANGE_OWNER_NOTICES)
 def minkonto_owner_notices(request: HttpRequest) -> HttpResponse:
-    if not _is_owner(request):
-        messages.error(request, _("Only the account's Owner can change this."))
-        return redirect("subprocessors:minkonto")
     subscribed = request.POST.get("subscribed") == "1"
     services.owner_notices_set(account=request.tenant, subscribed=subscribed)
     if subscribed:
