@@ -1,14 +1,11 @@
 """Min konto: plan and seats, the change preview, the payment method, billing history. Only the
 Owner manages billing (ACC-9); others see the page read-only."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,21 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import MANAGE_BILLING, owner_required
 from accounts.users.models import Role
 from billing.subscriptions import selectors, services
 from billing.subscriptions.forms import CardForm, ConfirmChangeForm, PayPalForm, PlanChoiceForm
 from billing.subscriptions.models import ChargeStatus
 from config.clock import now
 
-
-def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Role.OWNER:
-            raise PermissionDenied(_("Only the Owner manages billing."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# ACC-9: only the Owner manages billing (the plan, seats and the payment method).
+billing_owner_required = owner_required(refusal=MANAGE_BILLING)
 
 
 def _has_billing_profile(account: Any) -> bool:
@@ -85,7 +76,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@owner_required
+@billing_owner_required
 def preview(request: HttpRequest) -> HttpResponse:
     """GET: the exact consequence of a change now — the amount, the timestamp, what is lost."""
     account = request.tenant
@@ -119,7 +110,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@owner_required
+@billing_owner_required
 def change(request: HttpRequest) -> HttpResponse:
     account = request.tenant
     subscription = selectors.subscription_of(account)
@@ -158,7 +149,7 @@ def change(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@owner_required
+@billing_owner_required
 def start(request: HttpRequest) -> HttpResponse:
     """ACC-4: the paid plan starts now and is billed at once."""
     form = PlanChoiceForm(request.POST)
@@ -182,7 +173,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("number", "cvc")
 @login_required
-@owner_required
+@billing_owner_required
 def payment_method(request: HttpRequest) -> HttpResponse:
     """BIL-7: replace the card (or give a PayPal agreement). Anything overdue is paid at once."""
     account = request.tenant
