@@ -61,7 +61,8 @@ def accounts_create(n: int) -> list[int]:
     from accounts.models import Account, AccountKind, AccountStatus
     from accounts.services import public_tenant_ensure
     from billing.models import BillingProfile, ExchangeRate, SellerProfile
-    from billing.subscriptions.models import PaymentMethod, Plan, SandboxToken, Subscription
+    from billing.subscriptions.models import PaymentMethod, Plan, Subscription
+    from billing.subscriptions.sandbox_books import SandboxToken
 
     public_tenant_ensure()
     SellerProfile.objects.create(
@@ -217,7 +218,8 @@ def main() -> None:
     print(f"billing run: {n} accounts billed in {first:.1f} s wall = {n / first:.0f} accounts/s with {workers} workers")
 
     from billing.models import Invoice
-    from billing.subscriptions.models import Charge, SandboxTransaction
+    from billing.subscriptions.models import Charge
+    from billing.subscriptions.sandbox_books import SandboxTransaction
 
     charges = Charge.objects.filter(kind="renewal")
     assert charges.count() == n and charges.filter(status="paid").count() == n

@@ -13,7 +13,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.subscriptions import services
 from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import (
     AccountUsage,
@@ -26,6 +25,9 @@ from billing.subscriptions.models import (
     PriceNotice,
     Subscription,
 )
+from billing.subscriptions.services.prepaid import prepaid_discontinue
+from billing.subscriptions.services.prices import NOTICE_PERIOD, plan_price_schedule
+from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
 
 
@@ -66,7 +68,7 @@ class PlanPriceForm(forms.ModelForm):
 
     def clean_effective_from(self) -> Any:
         value = self.cleaned_data["effective_from"]
-        if value < now() + services.NOTICE_PERIOD:
+        if value < now() + NOTICE_PERIOD:
             raise ValidationError(_("A price change takes effect at the earliest 30 days after the notice e-mail."))
         return value
 
@@ -86,7 +88,7 @@ class PlanPriceAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: PlanPrice, form: Any, change: bool) -> None:
-        price = services.plan_price_schedule(
+        price = plan_price_schedule(
             plan=obj.plan,
             monthly_per_agent=obj.monthly_per_agent,
             annual_per_agent=obj.annual_per_agent,
@@ -220,8 +222,8 @@ class PrepaidCreditAdmin(EvidenceAdmin):
     def discontinue(self, request: HttpRequest, queryset: Any) -> None:
         for credit in queryset:
             try:
-                services.prepaid_discontinue(credit=credit, actor=request.user.email)
-            except services.SubscriptionError as error:
+                prepaid_discontinue(credit=credit, actor=request.user.email)
+            except SubscriptionError as error:
                 self.message_user(request, f"{credit}: {error.message}", messages.ERROR)
 
 

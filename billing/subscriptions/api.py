@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import Account
-from billing.subscriptions import services
 from billing.subscriptions.forms import PlanChoiceForm
 from billing.subscriptions.models import AccountUsage, Charge, ChargeAttempt, Plan, PlanPrice, Subscription
+from billing.subscriptions.selectors import enterprise_candidates
+from billing.subscriptions.services.changes import change_preview
+from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
 
 
@@ -96,8 +98,8 @@ class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
         if not form.is_valid():
             raise ValidationError(form.errors)
         try:
-            change = services.change_preview(subscription=subscription, at=now(), **form.cleaned_data)
-        except services.SubscriptionError as error:
+            change = change_preview(subscription=subscription, at=now(), **form.cleaned_data)
+        except SubscriptionError as error:
             raise ValidationError({"detail": str(error.message)}) from None
         return Response(
             PreviewSerializer(
@@ -212,8 +214,6 @@ class UsageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     )
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         if request.query_params.get("over") and request.query_params.get("month"):
-            from billing.subscriptions.selectors import enterprise_candidates
-
             # A malformed month (2026-99, text) is a 400 with the field named, not a 500.
             try:
                 month = serializers.DateField().run_validation(request.query_params["month"])

@@ -7,7 +7,8 @@ Every charging path asks `account_chargeable()` first (the billing run, dunning,
 
 from accounts.lifecycle import audit
 from accounts.models import Account, AccountStatus
-from billing.subscriptions.models import Charge, ChargeStatus, Subscription, SubscriptionStatus
+from billing.subscriptions.choices import ChargeStatus, SubscriptionStatus
+from billing.subscriptions.models import Charge, Subscription
 from config.clock import now
 from core.transitions import Change, reacts_to, transition
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AccountEvent, AccountStatus
-from billing.subscriptions.models import Charge, ChargeAttempt, ChargeKind, ChargeStatus
+from billing.subscriptions.choices import ChargeKind, ChargeStatus
+from billing.subscriptions.models import Charge, ChargeAttempt
 from config.clock import now
 
 

@@ -14,8 +14,9 @@ from django.db import transaction
 
 from accounts.lifecycle import audit
 from accounts.models import Account
-from billing.subscriptions.models import Charge, ChargeStatus
-from billing.subscriptions.services import charge_pay
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import Charge
+from billing.subscriptions.services.charges import charge_pay
 
 logger = logging.getLogger(__name__)
 

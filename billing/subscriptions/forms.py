@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.subscriptions.models import Cycle, Plan
+from billing.subscriptions.choices import Cycle
+from billing.subscriptions.models import Plan
 
 
 class PlanChoiceForm(forms.Form):

@@ -25,7 +25,8 @@ from typing import Protocol
 
 from django.db import IntegrityError, transaction
 
-from billing.subscriptions.models import PaymentKind, SandboxToken, SandboxTransaction
+from billing.subscriptions.choices import PaymentKind
+from billing.subscriptions.sandbox_books import SandboxToken, SandboxTransaction
 
 # Failure codes, shared by every processor adapter; services translate them for people.
 DECLINED = "card_declined"

@@ -7,11 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.lifecycle import audit
-from accounts.models import Account
+from accounts.models import Account, AccountEvent
 from billing.subscriptions import dunning as retries
-from billing.subscriptions import selectors, services
+from billing.subscriptions import selectors
 from billing.subscriptions.chargeable import account_chargeable
-from billing.subscriptions.models import Charge, ChargeStatus
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import Charge
+from billing.subscriptions.services.lifetime import lifetime_subscription_ensure
+from billing.subscriptions.services.renewals import account_bill, billing_due
 from config.jobs import JobReport, job
 
 logger = logging.getLogger(__name__)
@@ -27,8 +30,8 @@ def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
     if not account_chargeable(account):
         return report  # ACC-10: cancelled or closed, never billed again
     if not dry_run:
-        services.lifetime_subscription_ensure(account=account, at=at)
-    subscription = services.billing_due(account=account, at=at)
+        lifetime_subscription_ensure(account=account, at=at)
+    subscription = billing_due(account=account, at=at)
     pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind="renewal").exists()
     if subscription is None and not pending:
         return report
@@ -40,7 +43,7 @@ def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
         return report
     try:
         with transaction.atomic():
-            charges = services.account_bill(account=account, at=at)
+            charges = account_bill(account=account, at=at)
     except Exception as error:  # noqa: BLE001 — a broken account must not stop a run over all of them
         logger.exception("billing run: %s failed", account.slug)
         with transaction.atomic():
@@ -82,8 +85,6 @@ def dunning(*, at: datetime, dry_run: bool) -> JobReport:
 @job("subscriptions_enterprise_candidates", crontab={"minute": "20", "hour": "7"})
 def enterprise_candidates(*, at: datetime, dry_run: bool) -> JobReport:
     """Flag accounts over the staff's enterprise thresholds in last month's usage (BIL-5)."""
-    from accounts.models import AccountEvent
-
     report = JobReport()
     last_month = (timezone.localdate(at).replace(day=1) - timedelta(days=1)).replace(day=1)
     for row in selectors.enterprise_candidates(month=last_month):

@@ -12,11 +12,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, MailLog
+from billing.subscriptions.choices import (
+    ChargeKind,
+    ChargeStatus,
+    Cycle,
+    PaymentKind,
+    PrepaidStatus,
+    SubscriptionStatus,
+)
 
-
-class Cycle(models.TextChoices):
-    MONTHLY = "monthly", _("Monthly")
-    ANNUAL = "annual", _("Annual")
+# The sandbox processor's books are models of this app too; importing them here registers them.
+from billing.subscriptions.sandbox_books import SandboxToken, SandboxTransaction  # noqa: F401
 
 
 class Plan(models.Model):
@@ -94,11 +100,6 @@ class PriceNotice(models.Model):
         return f"{self.price} → {self.recipient}"
 
 
-class PaymentKind(models.TextChoices):
-    CARD = "card", _("Card")
-    PAYPAL = "paypal", _("PayPal")
-
-
 class PaymentMethod(models.Model):
     """The processor's token and what may be shown of it — never the number or the CVC."""
 
@@ -131,12 +132,6 @@ class PaymentMethod(models.Model):
         if self.kind == PaymentKind.PAYPAL:
             return f"PayPal {self.payer_email}"
         return f"{self.brand} •••• {self.last4} ({self.exp_month:02d}/{self.exp_year})"
-
-
-class SubscriptionStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    PAST_DUE = "past_due", _("Payment overdue")
-    ENDED = "ended", _("Ended")
 
 
 class Subscription(models.Model):
@@ -177,22 +172,6 @@ class Subscription(models.Model):
     @property
     def has_pending_change(self) -> bool:
         return bool(self.pending_plan_id or self.pending_seats or self.pending_cycle)
-
-
-class ChargeKind(models.TextChoices):
-    FIRST = "first", _("First period")
-    RENEWAL = "renewal", _("Renewal")
-    UPGRADE = "upgrade", _("Upgrade (prorated)")
-    PREPAID = "prepaid", _("Annual prepayment")
-    REFUND = "refund", _("Refund")
-
-
-class ChargeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed, in dunning")
-    ABANDONED = "abandoned", _("Abandoned")
-    REFUNDED = "refunded", _("Refunded")
 
 
 class Charge(models.Model):
@@ -262,11 +241,6 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.get_status_display()})"
-
-
-class PrepaidStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    REFUNDED = "refunded", _("Refunded (discontinued)")
 
 
 class PrepaidCredit(models.Model):
@@ -359,52 +333,6 @@ class BillingSettings(models.Model):
 
     def retry_offsets(self) -> list[int]:
         return sorted({int(part) for part in self.retry_days.split(",") if part.strip()})
-
-
-# --- The built-in sandbox processor's own books (what a real processor keeps on its side) ---
-
-
-class SandboxToken(models.Model):
-    """A card or PayPal agreement as the sandbox processor holds it. The test card's behaviour is
-    stored instead of its number."""
-
-    token = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(max_length=8, choices=PaymentKind.choices)
-    behaviour = models.CharField(max_length=20)
-    brand = models.CharField(max_length=20, blank=True)
-    last4 = models.CharField(max_length=4, blank=True)
-    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("sandbox token")
-        verbose_name_plural = _("sandbox tokens")
-
-    def __str__(self) -> str:
-        return self.token
-
-
-class SandboxTransaction(models.Model):
-    """A charge or refund the sandbox processor made. Its idempotency key is unique: the same
-    request sent twice moves money once (as real processors promise)."""
-
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    token = models.CharField(max_length=64)
-    kind = models.CharField(max_length=8, default="charge")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    succeeded = models.BooleanField()
-    code = models.CharField(max_length=40, blank=True)
-    reference = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("sandbox transaction")
-        verbose_name_plural = _("sandbox transactions")
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class AccountUsage(models.Model):

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from billing.subscriptions import proration
+from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import (
     AccountUsage,
     BillingSettings,
     Charge,
-    ChargeStatus,
     PaymentMethod,
     Plan,
     PlanPrice,

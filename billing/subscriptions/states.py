@@ -1,7 +1,8 @@
-"""The allowed status moves of subscriptions and charges, declared once for
+"""The allowed status moves of subscriptions, charges and prepaid credits, declared once for
 `core.transitions.transition` (models.py is long enough already)."""
 
-from billing.subscriptions.models import Charge, ChargeStatus, Subscription, SubscriptionStatus
+from billing.subscriptions.choices import ChargeStatus, PrepaidStatus, SubscriptionStatus
+from billing.subscriptions.models import Charge, PrepaidCredit, Subscription
 from core.transitions import declare
 
 # Ended is final: it ends with the account (cancelled or closed accounts never come back).
@@ -24,5 +25,15 @@ declare(
         ChargeStatus.PAID: {ChargeStatus.REFUNDED},
         ChargeStatus.ABANDONED: set(),
         ChargeStatus.REFUNDED: set(),
+    },
+)
+
+# BIL-10: a prepayment runs until it is discontinued and refunded; a refunded one never runs again
+# (an expired one simply has its end date behind it).
+declare(
+    PrepaidCredit,
+    {
+        PrepaidStatus.ACTIVE: {PrepaidStatus.REFUNDED},
+        PrepaidStatus.REFUNDED: set(),
     },
 )

@@ -15,9 +15,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import MANAGE_BILLING, owner_required
 from accounts.users.models import Role
-from billing.subscriptions import selectors, services
+from billing.models import BillingProfile
+from billing.subscriptions import selectors
+from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.forms import CardForm, ConfirmChangeForm, PayPalForm, PlanChoiceForm
-from billing.subscriptions.models import ChargeStatus
+from billing.subscriptions.services.amounts import amounts_for
+from billing.subscriptions.services.changes import change_apply, change_preview
+from billing.subscriptions.services.charges import overdue_pay
+from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
+from billing.subscriptions.services.prices import currency_of
+from billing.subscriptions.services.refusals import PaymentDeclined, StalePreview, SubscriptionError, decline_message
+from billing.subscriptions.services.start import subscription_start
 from config.clock import now
 
 # ACC-9: only the Owner manages billing (the plan, seats and the payment method).
@@ -25,8 +33,6 @@ billing_owner_required = owner_required(refusal=MANAGE_BILLING)
 
 
 def _has_billing_profile(account: Any) -> bool:
-    from billing.models import BillingProfile
-
     return BillingProfile.objects.filter(account=account).exists()
 
 
@@ -36,10 +42,10 @@ def minkonto(request: HttpRequest) -> HttpResponse:
     subscription = selectors.subscription_of(account)
     next_terms = selectors.next_period_terms(subscription) if subscription else None
     next_amounts = (
-        services.amounts_for(
+        amounts_for(
             account=account,
             net=next_terms.price,
-            currency=services.currency_of(subscription.plan, subscription.period_end),
+            currency=currency_of(subscription.plan, subscription.period_end),
             at=subscription.period_end,
         )
         if subscription
@@ -88,8 +94,8 @@ def preview(request: HttpRequest) -> HttpResponse:
         return render(request, "subscriptions/preview.html", {"form": form, "subscription": subscription}, status=400)
     plan, seats, cycle = form.cleaned_data["plan"], form.cleaned_data["seats"], form.cleaned_data["cycle"]
     try:
-        change = services.change_preview(subscription=subscription, plan=plan, seats=seats, cycle=cycle)
-    except services.SubscriptionError as error:
+        change = change_preview(subscription=subscription, plan=plan, seats=seats, cycle=cycle)
+    except SubscriptionError as error:
         messages.error(request, error.message)
         return redirect("subscriptions:minkonto")
     confirm = ConfirmChangeForm(
@@ -125,7 +131,7 @@ def change(request: HttpRequest) -> HttpResponse:
         + urlencode({"plan": data["plan"].code, "seats": data["seats"], "cycle": data["cycle"]})
     )
     try:
-        outcome = services.change_apply(
+        outcome = change_apply(
             subscription=subscription,
             plan=data["plan"],
             seats=data["seats"],
@@ -134,10 +140,10 @@ def change(request: HttpRequest) -> HttpResponse:
             expected_amount=data["expected_amount"],
             actor=request.user.email,
         )
-    except services.StalePreview as stale:
+    except StalePreview as stale:
         messages.error(request, stale.message)
         return redirect(again)  # re-shown with today's figures
-    except services.SubscriptionError as error:
+    except SubscriptionError as error:
         messages.error(request, error.message)
         return redirect("subscriptions:minkonto")
     if outcome.ok:
@@ -157,14 +163,14 @@ def start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please choose a plan, a number of agents and a billing cycle."))
         return redirect("subscriptions:minkonto")
     try:
-        services.subscription_start(
+        subscription_start(
             account=request.tenant,
             plan=form.cleaned_data["plan"],
             seats=form.cleaned_data["seats"],
             cycle=form.cleaned_data["cycle"],
             actor=request.user.email,
         )
-    except services.SubscriptionError as error:
+    except SubscriptionError as error:
         messages.error(request, error.message)
         return redirect("subscriptions:minkonto")
     messages.success(request, _("Your paid plan has started. The receipt is on its way to your inbox."))
@@ -183,18 +189,16 @@ def payment_method(request: HttpRequest) -> HttpResponse:
             if "paypal-email" in request.POST:
                 paypal_form = PayPalForm(request.POST, prefix="paypal")
                 if paypal_form.is_valid():
-                    services.payment_method_add_paypal(
+                    payment_method_add_paypal(
                         account=account, email=paypal_form.cleaned_data["email"], actor=request.user.email
                     )
                     return _after_new_method(request)
             else:
                 card_form = CardForm(request.POST, prefix="card")
                 if card_form.is_valid():
-                    services.payment_method_add_card(
-                        account=account, actor=request.user.email, **card_form.cleaned_data
-                    )
+                    payment_method_add_card(account=account, actor=request.user.email, **card_form.cleaned_data)
                     return _after_new_method(request)
-        except services.PaymentDeclined as declined:
+        except PaymentDeclined as declined:
             messages.error(request, declined.message)
             card_form = CardForm(prefix="card")  # never echo a card number back
     return render(
@@ -206,9 +210,9 @@ def payment_method(request: HttpRequest) -> HttpResponse:
 
 def _after_new_method(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("The payment method was saved."))
-    for charge in services.overdue_pay(account=request.tenant, actor=request.user.email):
+    for charge in overdue_pay(account=request.tenant, actor=request.user.email):
         if charge.status == ChargeStatus.PAID:
             messages.success(request, _("The overdue amount was paid. Thank you."))
         else:
-            messages.error(request, services.decline_message(charge.failure_code))
+            messages.error(request, decline_message(charge.failure_code))
     return redirect("subscriptions:minkonto")

@@ -3,10 +3,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps
+from django.utils import translation
 
 from accounts.models import Account, AccountStatus
-from billing.models import BillingProfile, SellerProfile
+from billing.models import BillingProfile, SellerProfile, VatRate
 from billing.subscriptions.models import Plan
+from billing.subscriptions.services.payment_methods import payment_method_add_card
+from billing.subscriptions.services.start import subscription_start
 
 LAUNCH = datetime(2019, 1, 1, tzinfo=UTC)
 
@@ -57,8 +61,6 @@ def seller(db: None) -> SellerProfile:
 
 def reference_data_ensure() -> None:
     """The rows migrations load (plans, VAT rates): a transactional test's flush empties them."""
-    from django.apps import apps
-
     for module, function in (
         ("billing.subscriptions.migrations.0001_initial", "plans_create"),
         ("billing.migrations.0002_immutability_and_rates", "load_rates"),
@@ -68,8 +70,6 @@ def reference_data_ensure() -> None:
 
 @pytest.fixture
 def plans(db: None) -> dict[str, Plan]:
-    from billing.models import VatRate
-
     if not Plan.objects.exists() or not VatRate.objects.exists():
         reference_data_ensure()
     return {plan.code: plan for plan in Plan.objects.all()}
@@ -86,20 +86,16 @@ def trial_account_a(account_a: Account, seller: SellerProfile) -> Account:
 
 def subscribe(account: Account, plan: Plan, *, seats: int = 2, cycle: str = "monthly", card: str = "4242424242424242"):  # type: ignore[no-untyped-def]
     """A paid subscription started now (ACC-4 path), with a card that behaves as `card` does."""
-    from billing.subscriptions import services
-
     billing_profile_ensure(account)
     seller_ensure()
     Account.objects.filter(pk=account.pk).update(status=AccountStatus.TRIAL)
     account.refresh_from_db()
-    services.payment_method_add_card(
+    payment_method_add_card(
         account=account, number="4242424242424242", exp_month=12, exp_year=2035, cvc="123", actor="t"
     )
-    subscription = services.subscription_start(account=account, plan=plan, seats=seats, cycle=cycle, actor="t")
+    subscription = subscription_start(account=account, plan=plan, seats=seats, cycle=cycle, actor="t")
     if card != "4242424242424242":
-        services.payment_method_add_card(
-            account=account, number=card, exp_month=12, exp_year=2035, cvc="123", actor="t"
-        )
+        payment_method_add_card(account=account, number=card, exp_month=12, exp_year=2035, cvc="123", actor="t")
     account.refresh_from_db()
     return subscription
 
@@ -107,7 +103,5 @@ def subscribe(account: Account, plan: Plan, *, seats: int = 2, cycle: str = "mon
 @pytest.fixture(autouse=True)
 def english_by_default() -> Iterator[None]:
     """Messages in English unless a test asks otherwise (a request may leave another active)."""
-    from django.utils import translation
-
     with translation.override("en"):
         yield

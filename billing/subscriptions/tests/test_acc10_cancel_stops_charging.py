@@ -15,17 +15,9 @@ from accounts.lifecycle import account_cancel, account_purge
 from accounts.models import Account, AccountEvent, AccountStatus, MailLog
 from accounts.users.models import User
 from billing.models import Document
-from billing.subscriptions import services
-from billing.subscriptions.models import (
-    Charge,
-    ChargeAttempt,
-    ChargeStatus,
-    PaymentMethod,
-    Plan,
-    SandboxTransaction,
-    Subscription,
-    SubscriptionStatus,
-)
+from billing.subscriptions.choices import ChargeStatus, SubscriptionStatus
+from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Plan, SandboxTransaction, Subscription
+from billing.subscriptions.services.payment_methods import payment_method_add_card
 from billing.subscriptions.tests.conftest import subscribe
 from core import transitions
 from tests.acc_helpers import make_account, reload, run_jobs
@@ -101,7 +93,7 @@ def test_acc10_a_purged_account_never_stops_the_dunning_job_for_others(accounts_
     account_purge(account=reload(gone), actor="system", reason="test: purged before the fix")
     assert Account.objects.filter(pk=gone.pk).count() == 0  # hidden from the default manager
     # and the other customer has added a card that works
-    services.payment_method_add_card(
+    payment_method_add_card(
         account=other, number="4242424242424242", exp_month=12, exp_year=2035, cvc="123", actor="owner"
     )
     before = trail(gone)
@@ -156,7 +148,7 @@ def test_bil12_a_broken_charge_is_recorded_and_dunning_goes_on_for_the_others(
         lines=[["Team", "not a number", "29.00"]], next_retry_at=broken_charge.next_retry_at - timedelta(minutes=1)
     )
     for account in (broken, fine):
-        services.payment_method_add_card(
+        payment_method_add_card(
             account=account, number="4242424242424242", exp_month=12, exp_year=2035, cvc="123", actor="owner"
         )
     # when the hourly dunning job runs

@@ -1,5 +1,5 @@
 """The state machines declared for core.transitions (accounts: ACC-5 … ACC-12; subscriptions and
-charges: BIL-1, BIL-12, ACC-10): every status has its list of allowed moves, and every move not
+charges: BIL-1, BIL-12, ACC-10; prepaid credits: BIL-10): every status has its list of allowed moves, and every move not
 on it is refused with IllegalTransition and changes nothing — no status, no audit row."""
 
 import pytest
@@ -7,12 +7,13 @@ import time_machine
 from django.db import models, transaction
 
 from accounts.models import Account, AccountEvent
-from billing.subscriptions.models import Charge, Plan, Subscription
+from billing.subscriptions.models import Charge, Plan, PrepaidCredit, Subscription
+from billing.subscriptions.services.prepaid import prepaid_buy
 from billing.subscriptions.tests.conftest import subscribe
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
 from tests.acc_helpers import make_account
 
-MACHINES = [Account, Subscription, Charge]
+MACHINES = [Account, Subscription, Charge, PrepaidCredit]
 
 
 @pytest.fixture
@@ -20,7 +21,9 @@ def objects(accounts_ready, plans: dict[str, Plan]) -> dict[type[models.Model], 
     account = make_account("machines")
     with time_machine.travel("2026-03-01T09:00:00Z", tick=False):
         subscription = subscribe(account, plans["team"], seats=1)
-    return {Account: account, Subscription: subscription, Charge: Charge.objects.get(subscription=subscription)}
+        first = Charge.objects.get(subscription=subscription)
+        credit = prepaid_buy(subscription=subscription, seats=1, actor="o")
+    return {Account: account, Subscription: subscription, Charge: first, PrepaidCredit: credit}
 
 
 def statuses(model: type[models.Model]) -> list[str]:

@@ -8,8 +8,12 @@ import time_machine
 from django.core.management import call_command
 
 from accounts.models import Account, AccountStatus, MailLog
-from billing.subscriptions import services
-from billing.subscriptions.models import BillingSettings, Charge, ChargeStatus, Plan, Subscription
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import BillingSettings, Charge, Plan, Subscription
+from billing.subscriptions.services.charges import overdue_pay
+from billing.subscriptions.services.payment_methods import payment_method_add_card
+from billing.subscriptions.services.renewals import account_bill
+from billing.subscriptions.services.start import subscription_start
 from billing.subscriptions.tests.conftest import billing_profile_ensure, seller_ensure, subscribe
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -35,10 +39,10 @@ def test_bil12_month_rehearsal_conversion_renewal_dunning_suspension_and_back(
         billing_profile_ensure(account_b)
         Account.objects.filter(pk=account_b.pk).update(status=AccountStatus.TRIAL)
         account_b.refresh_from_db()
-        services.payment_method_add_card(
+        payment_method_add_card(
             account=account_b, number="4242424242424242", exp_month=3, exp_year=2026, cvc="321", actor="t"
         )
-        services.subscription_start(account=account_b, plan=plans["all-inclusive"], seats=1, cycle="monthly", actor="t")
+        subscription_start(account=account_b, plan=plans["all-inclusive"], seats=1, cycle="monthly", actor="t")
     for account in (account_a, account_b):
         account.refresh_from_db()
         assert account.status == AccountStatus.ACTIVE
@@ -64,10 +68,10 @@ def test_bil12_month_rehearsal_conversion_renewal_dunning_suspension_and_back(
     assert Subscription.objects.get(account=account_b).status == "past_due"
     # when the Owner adds a new card, the overdue charge is paid and the account restored
     with time_machine.travel(datetime(2026, 4, 18, 12, 0, tzinfo=UTC), tick=False):
-        services.payment_method_add_card(
+        payment_method_add_card(
             account=account_b, number="5555555555554444", exp_month=8, exp_year=2029, cvc="555", actor="owner@bravo.no"
         )
-        (paid,) = services.overdue_pay(account=account_b, actor="owner@bravo.no")
+        (paid,) = overdue_pay(account=account_b, actor="owner@bravo.no")
     assert paid.status == ChargeStatus.PAID and paid.invoice_number
     account_b.refresh_from_db()
     assert account_b.status == AccountStatus.ACTIVE
@@ -101,5 +105,5 @@ def test_bil12_suspended_account_is_not_billed_for_new_periods(account_a: Accoun
         subscription = subscribe(account_a, plans["team"], seats=1, cycle="monthly")
     Account.objects.filter(pk=account_a.pk).update(status=AccountStatus.SUSPENDED)
     account_a.refresh_from_db()
-    assert services.account_bill(account=account_a, at=subscription.period_end + timedelta(days=40)) == []
+    assert account_bill(account=account_a, at=subscription.period_end + timedelta(days=40)) == []
     assert Charge.objects.filter(subscription=subscription).count() == 1

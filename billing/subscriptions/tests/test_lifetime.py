@@ -10,8 +10,10 @@ from django_tenants.utils import tenant_context
 from accounts.models import Account, AccountStatus, LifetimeCode, LifetimeCodeBatch
 from accounts.workspace.models import UsageSnapshot
 from billing.models import BillingProfile, Invoice
-from billing.subscriptions import services
-from billing.subscriptions.models import Charge, ChargeStatus, Plan
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import Charge, Plan
+from billing.subscriptions.services.charges import overdue_pay
+from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
 from billing.subscriptions.tests.conftest import billing_profile_ensure, seller_ensure
 from config.jobs import get_job, run_for_account
 
@@ -39,7 +41,7 @@ def test_ltd5_users_beyond_package_billed_monthly_for_days_active(account_a: Acc
     account = lifetime_account(account_a)
     seller_ensure()
     billing_profile_ensure(account)
-    services.payment_method_add_card(
+    payment_method_add_card(
         account=account, number="4242424242424242", exp_month=1, exp_year=2030, cvc="111", actor="o"
     )
     job = get_job("subscriptions_billing_run")
@@ -73,8 +75,8 @@ def test_ltd7_ltd8_first_charge_without_billing_details_stops_access_until_given
     # the Owner gives the details and a card: the charge is paid and access returns
     with time_machine.travel(JULY + timedelta(days=1), tick=False):
         billing_profile_ensure(account)
-        services.payment_method_add_paypal(account=account, email="owner@alfa.dk", actor="owner@alfa.dk")
-        (paid,) = services.overdue_pay(account=account, actor="owner@alfa.dk")
+        payment_method_add_paypal(account=account, email="owner@alfa.dk", actor="owner@alfa.dk")
+        (paid,) = overdue_pay(account=account, actor="owner@alfa.dk")
     account.refresh_from_db()
     assert (
         paid.status == ChargeStatus.PAID and paid.amount == Decimal("19.50") and account.status == AccountStatus.ACTIVE

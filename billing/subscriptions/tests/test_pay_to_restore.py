@@ -9,7 +9,8 @@ from django.test import Client
 
 from accounts.lifecycle import account_suspend
 from accounts.models import Account, AccountStatus
-from billing.subscriptions.models import Charge, ChargeStatus, Plan
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import Charge, Plan
 from billing.subscriptions.tests.conftest import subscribe
 from conftest import PASSWORD
 

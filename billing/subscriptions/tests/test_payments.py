@@ -8,15 +8,12 @@ import time_machine
 
 from accounts.models import Account, AccountStatus, MailLog
 from billing.models import Invoice
-from billing.subscriptions import services
-from billing.subscriptions.models import (
-    Charge,
-    ChargeStatus,
-    PaymentMethod,
-    Plan,
-    SandboxTransaction,
-    Subscription,
-)
+from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.models import Charge, PaymentMethod, Plan, SandboxTransaction, Subscription
+from billing.subscriptions.selectors import has_paid_subscription
+from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
+from billing.subscriptions.services.refusals import PaymentDeclined, SubscriptionError
+from billing.subscriptions.services.start import subscription_start
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 VISA_OK = "4242 4242 4242 4242"
@@ -25,7 +22,7 @@ NO_FUNDS = "4000 0000 0000 9995"
 
 
 def add_card(account: Account, number: str = VISA_OK, exp_year: int = 2030) -> PaymentMethod:
-    return services.payment_method_add_card(
+    return payment_method_add_card(
         account=account, number=number, exp_month=12, exp_year=exp_year, cvc="123", actor="owner@alfa.dk"
     )
 
@@ -42,7 +39,7 @@ def test_bil7_card_is_kept_as_token_brand_last4_expiry_only(trial_account_a: Acc
 @time_machine.travel(T0, tick=False)
 def test_bil7_owner_replaces_card_and_only_one_stays_current(trial_account_a: Account) -> None:
     first = add_card(trial_account_a)
-    second = services.payment_method_add_card(
+    second = payment_method_add_card(
         account=trial_account_a, number="5555555555554444", exp_month=1, exp_year=2031, cvc="999", actor="x"
     )
     first.refresh_from_db()
@@ -58,7 +55,7 @@ def test_bil7_owner_replaces_card_and_only_one_stays_current(trial_account_a: Ac
 def test_bil7_bad_card_is_refused_with_a_clear_message(
     trial_account_a: Account, number: str, exp_year: int, code: str
 ) -> None:
-    with pytest.raises(services.PaymentDeclined) as refused:
+    with pytest.raises(PaymentDeclined) as refused:
         add_card(trial_account_a, number, exp_year)
     assert refused.value.code == code and str(refused.value.message)
     assert not PaymentMethod.objects.filter(account=trial_account_a).exists()
@@ -70,7 +67,7 @@ def test_acc4_billing_details_and_card_start_paid_plan_at_once(
 ) -> None:
     add_card(trial_account_a)
     with django_capture_on_commit_callbacks(execute=True):
-        subscription = services.subscription_start(
+        subscription = subscription_start(
             account=trial_account_a, plan=plans["team"], seats=3, cycle="monthly", actor="owner@alfa.dk"
         )
     trial_account_a.refresh_from_db()
@@ -89,7 +86,7 @@ def test_bil6_successful_charge_mails_receipt_to_owner_in_their_language(
 ) -> None:
     add_card(trial_account_a)
     with django_capture_on_commit_callbacks(execute=True):
-        services.subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
+        subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
     receipt = MailLog.objects.get(template="subscriptions_receipt", account=trial_account_a)
     assert receipt.recipient == "owner@alfa.dk" and receipt.language == "da"
     assert "29,00 USD" in receipt.subject and "Visa •••• 4242" in receipt.body
@@ -102,8 +99,8 @@ def test_acc4_declined_card_starts_nothing_and_says_why(
     trial_account_a: Account, plans: dict[str, Plan], number: str
 ) -> None:
     add_card(trial_account_a, number)
-    with pytest.raises(services.PaymentDeclined) as refused:
-        services.subscription_start(account=trial_account_a, plan=plans["team"], seats=2, cycle="monthly", actor="o")
+    with pytest.raises(PaymentDeclined) as refused:
+        subscription_start(account=trial_account_a, plan=plans["team"], seats=2, cycle="monthly", actor="o")
     assert "Nothing was charged" in str(refused.value.message)
     trial_account_a.refresh_from_db()
     assert trial_account_a.status == AccountStatus.TRIAL
@@ -113,15 +110,15 @@ def test_acc4_declined_card_starts_nothing_and_says_why(
 
 @time_machine.travel(T0, tick=False)
 def test_acc4_needs_billing_details_and_payment_method(account_b: Account, plans: dict[str, Plan], seller) -> None:
-    with pytest.raises(services.SubscriptionError):
-        services.subscription_start(account=account_b, plan=plans["team"], seats=1, cycle="monthly", actor="o")
+    with pytest.raises(SubscriptionError):
+        subscription_start(account=account_b, plan=plans["team"], seats=1, cycle="monthly", actor="o")
     assert not Subscription.objects.filter(account=account_b).exists()
 
 
 @time_machine.travel(T0, tick=False)
 def test_bil7_paypal_agreement_token_pays(trial_account_a: Account, plans: dict[str, Plan]) -> None:
-    services.payment_method_add_paypal(account=trial_account_a, email="owner@alfa.dk", actor="o")
-    subscription = services.subscription_start(
+    payment_method_add_paypal(account=trial_account_a, email="owner@alfa.dk", actor="o")
+    subscription = subscription_start(
         account=trial_account_a, plan=plans["all-inclusive"], seats=2, cycle="annual", actor="o"
     )
     charge = subscription.charges.get()
@@ -131,9 +128,7 @@ def test_bil7_paypal_agreement_token_pays(trial_account_a: Account, plans: dict[
 
 @time_machine.travel(T0, tick=False)
 def test_acc4_paid_plan_counts_as_paid_subscription_for_acc11(trial_account_a: Account, plans: dict[str, Plan]) -> None:
-    from billing.subscriptions.selectors import has_paid_subscription
-
     assert not has_paid_subscription(trial_account_a)
     add_card(trial_account_a)
-    services.subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
+    subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
     assert has_paid_subscription(trial_account_a)

@@ -1,0 +1,259 @@
+"""Charges (BIL-1, BIL-6, BIL-12): claim one, ask the processor, record the outcome.
+
+A charge is claimed (a row whose unique constraints make it the only one for its reason) before
+the processor is called with an idempotency key derived from it; paying it issues the invoice
+through the invoicing services, with the tax decision taken when the amount was computed, and
+e-mails the Owner a receipt (BIL-6). A renewal that fails stays owed and is retried on the staff's
+schedule (dunning.py), the Owner is told why in their own language; after the last retry the
+account is suspended.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from accounts.lifecycle import account_activate, account_suspend
+from accounts.models import Account, AccountStatus
+from billing.models import BillingProfile
+from billing.services.documents import document_issue, invoice_draft_create
+from billing.services.status import document_mark_paid
+from billing.subscriptions import proration
+from billing.subscriptions.chargeable import account_chargeable_id, charge_abandon
+from billing.subscriptions.choices import ChargeKind, ChargeStatus, Cycle, SubscriptionStatus
+from billing.subscriptions.gateway import ChargeResult, gateway_for
+from billing.subscriptions.models import BillingSettings, Charge, ChargeAttempt, Plan, Subscription
+from billing.subscriptions.selectors import payment_method_current
+from billing.subscriptions.services.amounts import Amounts
+from billing.subscriptions.services.audit_and_mail import SYSTEM, owner_mail, subscription_audit
+from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD, decline_message
+from billing.tax import LineInput, TaxDecision
+from config.clock import now
+from core.transitions import transition
+
+
+def charge_claim(
+    *,
+    subscription: Subscription,
+    kind: str,
+    key: str,
+    period: proration.Period,
+    amounts: Amounts,
+    description: str,
+    terms: dict[str, Any] | None = None,
+    lines: list[tuple[str, Decimal, Decimal]] | None = None,
+) -> Charge | None:
+    """Create the charge, or return None when its period or key is taken already."""
+    charge = Charge(
+        account=subscription.account,
+        subscription=subscription,
+        kind=kind,
+        key=key,
+        period_start=period.start,
+        period_end=period.end,
+        description=description,
+        net_amount=amounts.net,
+        vat_amount=amounts.vat,
+        amount=amounts.gross,
+        currency=amounts.currency,
+        tax_treatment=amounts.treatment,
+        tax_country=amounts.country,
+        vat_rate=amounts.rate,
+        terms=terms or {},
+        lines=[[d, str(q), str(u)] for d, q, u in lines or []],
+        created_at=now(),
+    )
+    charge.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            charge.save()
+    except IntegrityError:
+        return None
+    return charge
+
+
+def period_description(subscription: Subscription, plan: Plan, seats: int, cycle: str, period: proration.Period) -> str:
+    with translation.override(subscription.account.language):
+        return _("%(plan)s, %(seats)s agents, %(cycle)s, %(start)s – %(end)s") % {
+            "plan": plan.name,
+            "seats": seats,
+            "cycle": str(Cycle(cycle).label).lower(),
+            "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
+        }
+
+
+@transaction.atomic
+def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
+    """Ask the processor for a pending or overdue charge, once per attempt (the idempotency key
+    carries the attempt number), and record the outcome. The charge row stays locked while the
+    processor answers, so two workers never attempt the same charge at once."""
+    charge = Charge.objects.select_for_update().select_related("account", "subscription").get(pk=charge_id)
+    if charge.status not in (ChargeStatus.PENDING, ChargeStatus.FAILED):
+        return charge
+    if not account_chargeable_id(charge.account_id):
+        # ACC-10: cancelled, closed or purged: abandoned and recorded, the processor never asked.
+        return charge_abandon(charge=charge, actor=actor, reason="account can no longer be charged")
+    at = now()
+    attempt = charge.attempts + 1
+    method = payment_method_current(charge.account)
+    if charge.amount == 0:
+        result = ChargeResult(True, "")
+    elif not _has_billing_details(charge.account_id):
+        result = ChargeResult(False, "", NO_BILLING_DETAILS)  # an invoice needs the buyer (LTD-7)
+    elif method is None:
+        result = ChargeResult(False, "", NO_PAYMENT_METHOD)
+    else:
+        result = gateway_for(method.gateway).charge(
+            token=method.token,
+            amount=charge.amount,
+            currency=charge.currency,
+            idempotency_key=f"{charge.key}#{attempt}",
+            at=at,
+        )
+    ChargeAttempt.objects.create(
+        charge=charge, at=at, succeeded=result.succeeded, code=result.code, gateway_ref=result.reference
+    )
+    charge.attempts = attempt
+    charge.payment_method = method
+    charge.gateway_ref = result.reference
+    charge.failure_code = result.code
+    if result.succeeded:
+        _charge_succeeded(charge, at=at, actor=actor)
+    else:
+        _charge_failed(charge, at=at, actor=actor)
+    return charge
+
+
+def _has_billing_details(account_id: int) -> bool:
+
+    return BillingProfile.objects.filter(account_id=account_id).exists()
+
+
+def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
+    subscription = Subscription.objects.select_for_update().get(pk=charge.subscription_id)
+    if charge.kind == ChargeKind.UPGRADE:
+        # BIL-2: the upgrade applies only once it is paid.
+        subscription.plan = Plan.objects.get(code=charge.terms["plan"])
+        subscription.seats = charge.terms["seats"]
+        subscription.pending_plan, subscription.pending_seats, subscription.pending_cycle = None, None, ""
+    if charge.amount > 0:
+        invoice = _invoice_issue(charge, at=at, actor=actor)
+        if invoice is not None:
+            charge.invoice_id, charge.invoice_number = invoice.pk, invoice.number
+    charge.save()  # the attempt's fields; the status moves (and is audited) through transition()
+    transition(charge, to=ChargeStatus.PAID, actor=actor, reason="payment received", paid_at=at, next_retry_at=None)
+    still_overdue = Charge.objects.filter(subscription=subscription, status=ChargeStatus.FAILED).exists()
+    subscription.save()
+    if not still_overdue and subscription.status == SubscriptionStatus.PAST_DUE:
+        transition(subscription, to=SubscriptionStatus.ACTIVE, actor=actor, reason="overdue charges paid")
+    account = Account.all_objects.get(pk=charge.account_id)
+    if not still_overdue and account.status in (
+        AccountStatus.TRIAL,
+        AccountStatus.SUSPENDED,
+        AccountStatus.REACTIVATED,
+    ):
+        # ACC-4 (the trial ends, the paid plan starts) and BIL-12 (paid: access restored).
+
+        account_activate(account=account, actor=actor, reason="payment received", plan_name=subscription.plan.name)
+    elif account.plan_name != subscription.plan.name:
+        Account.objects.filter(pk=account.pk).update(plan_name=subscription.plan.name)
+    if charge.amount > 0:
+        method = charge.payment_method
+        owner_mail(charge.account, "subscriptions_receipt", {"charge": charge, "method": str(method or "")})
+
+
+def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
+    if charge.kind in (ChargeKind.UPGRADE, ChargeKind.FIRST, ChargeKind.PREPAID):
+        # Nothing is owed: the change (or the start) simply does not happen.
+        charge.save()
+        transition(charge, to=ChargeStatus.ABANDONED, actor=actor, reason=f"declined: {charge.failure_code}")
+        return
+    # BIL-12: a renewal stays owed; retry on the staff's schedule, then suspend.
+    offsets = BillingSettings.current().retry_offsets()
+    retry_index = charge.attempts - 1  # attempt 1 was the renewal itself
+    charge.next_retry_at = (
+        charge.created_at + timedelta(days=offsets[retry_index]) if retry_index < len(offsets) else None
+    )
+    charge.save()
+    if charge.status == ChargeStatus.PENDING:
+        transition(charge, to=ChargeStatus.FAILED, actor=actor, reason=f"declined: {charge.failure_code}")
+    else:  # a retry that failed again: still failed, still audited
+        subscription_audit(
+            account=charge.account, actor=actor, action="charge_failed", charge=charge.pk, code=charge.failure_code
+        )
+    subscription = Subscription.objects.select_for_update().get(pk=charge.subscription_id)
+    if subscription.status == SubscriptionStatus.ACTIVE:
+        transition(subscription, to=SubscriptionStatus.PAST_DUE, actor=actor, reason="renewal unpaid")
+    account = Account.all_objects.get(pk=charge.account_id)
+    lifetime = charge.subscription.included_seats > 0
+    if lifetime and charge.failure_code in (NO_PAYMENT_METHOD, NO_BILLING_DETAILS):
+        # LTD-7/8: the first charge of a lifetime account asks for full billing details and a
+        # payment method; until they are given the account has no access.
+        if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
+            with translation.override(account.language):
+                reason = _("Billing details and a payment method are needed for the users beyond the lifetime package.")
+            account_suspend(account=account, actor=SYSTEM, reason=reason)
+        return
+    if charge.next_retry_at is None:
+        if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
+            account_suspend(account=account, actor=SYSTEM, reason="unpaid subscription (BIL-12)")
+        return
+    owner_mail(
+        account,
+        "subscriptions_payment_failed",
+        # The reason stays a lazy text: the mailer renders it in the Owner's language, whatever
+        # language the billing run or the dunning job runs in (BIL-12).
+        {
+            "charge": charge,
+            "decline_code": charge.failure_code,
+            "reason": decline_message(charge.failure_code),
+            "next_retry_at": charge.next_retry_at,
+        },
+    )
+
+
+def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
+    """The invoice for a paid charge, through the invoicing services; it carries the tax decision
+    the charged amount was computed with, so invoice and payment agree to the cent."""
+
+    if not BillingProfile.objects.filter(account_id=charge.account_id).exists():
+        return None
+    draft = invoice_draft_create(
+        account=charge.account,
+        lines=[LineInput(d, Decimal(q), Decimal(u)) for d, q, u in charge.lines]
+        or [LineInput(charge.description, Decimal("1"), charge.net_amount)],
+        currency=charge.currency,
+        period_start=charge.period_start.date(),
+        period_end=(charge.period_end - timedelta(seconds=1)).date(),
+        actor=actor,
+    )
+    decision = TaxDecision(charge.tax_treatment, charge.tax_country, charge.vat_rate) if charge.tax_treatment else None
+    issued = document_issue(
+        document=draft,
+        issued_at=at,
+        actor=actor,
+        notify=False,  # the receipt (BIL-6) names the invoice; one e-mail per payment
+        render_pdf=getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True),
+        decision=decision,
+    )
+    return document_mark_paid(document=issued, actor=actor)
+
+
+def overdue_pay(*, account: Account, actor: str) -> list[Charge]:
+    """BIL-12: retry everything overdue now (after a new card): paying restores the account."""
+    return [charge_pay(charge_id=pk, actor=actor) for pk in overdue_ids(account)]
+
+
+def overdue_ids(account: Account) -> list[int]:
+    return list(
+        # A failed refund is money the customer is owed, never something to charge them.
+        Charge.objects.filter(account=account, status=ChargeStatus.FAILED)
+        .exclude(kind=ChargeKind.REFUND)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )

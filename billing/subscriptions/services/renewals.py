@@ -1,0 +1,87 @@
+"""BIL-1: the billing run. Each account is billed in advance for every period that has started,
+applying the changes waiting for it (BIL-3), with the shared-login surcharge (ACC-8) and the
+lifetime extras (LTD-5) on the renewal; overdue charges are retried by dunning (dunning.py)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import Account, AccountStatus
+from billing.subscriptions import proration
+from billing.subscriptions.choices import ChargeKind, ChargeStatus, SubscriptionStatus
+from billing.subscriptions.models import Charge, Subscription
+from billing.subscriptions.selectors import subscription_terms
+from billing.subscriptions.services.amounts import lines_amounts
+from billing.subscriptions.services.charges import charge_claim, charge_pay, period_description
+from billing.subscriptions.services.lifetime import lifetime_extra_lines
+from billing.subscriptions.services.prices import currency_of
+from billing.subscriptions.services.shared_login_surcharge import shared_login_surcharge_lines
+
+
+@transaction.atomic
+def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
+    """Move a subscription into every period that has started by `at`, applying the changes
+    waiting for it (BIL-3), and claim one charge per period. The unique constraint on
+    (subscription, period start) makes a second worker's claim fail rather than double-bill."""
+    subscription = Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription_id)
+    claimed: list[Charge] = []
+    while subscription.status != SubscriptionStatus.ENDED and subscription.period_end <= at:
+        previous = proration.Period(subscription.period_start, subscription.period_end)
+        start = subscription.period_end
+        if subscription.pending_cycle and subscription.pending_cycle != subscription.cycle:
+            subscription.cycle = subscription.pending_cycle
+            subscription.anchor = start  # a new cycle counts its periods from its first day
+        subscription.plan = subscription.pending_plan or subscription.plan
+        subscription.seats = subscription.pending_seats or subscription.seats
+        subscription.pending_plan, subscription.pending_seats, subscription.pending_cycle = None, None, ""
+        # The next period starts where the last one ended (never overlapping it) and ends on the
+        # anchor's next boundary.
+        period = proration.Period(
+            start, proration.period_containing(subscription.anchor, subscription.cycle, start).end
+        )
+        subscription.period_start, subscription.period_end = period.start, period.end
+        subscription.save()
+        terms = subscription_terms(subscription, period.start)
+        currency = currency_of(subscription.plan, period.start)
+        description = period_description(
+            subscription, subscription.plan, subscription.seats, subscription.cycle, period
+        )
+        lines = [
+            (description, Decimal("1"), terms.price),
+            *shared_login_surcharge_lines(subscription, period),
+            *lifetime_extra_lines(subscription, previous),
+        ]
+        charge = charge_claim(
+            subscription=subscription,
+            kind=ChargeKind.RENEWAL,
+            key=f"renewal:{subscription.pk}:{period.start.isoformat()}",
+            period=period,
+            amounts=lines_amounts(account=subscription.account, lines=lines, currency=currency, at=period.start),
+            description=description,
+            lines=lines,
+        )
+        if charge is not None:
+            claimed.append(charge)
+    if claimed and subscription.account.plan_name != subscription.plan.name:
+        Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
+    return claimed
+
+
+def billing_due(*, account: Account, at: datetime) -> Subscription | None:
+    """The account's subscription when a period has started by `at` and the account is billable."""
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
+        return None
+    return Subscription.objects.filter(
+        account=account, status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE], period_end__lte=at
+    ).first()
+
+
+def account_bill(*, account: Account, at: datetime) -> list[Charge]:
+    """Bill one account for every period started by `at`, then attempt every charge still
+    pending (ours, or one a crashed worker left behind)."""
+    subscription = billing_due(account=account, at=at)
+    if subscription is not None:
+        renewal_claim(subscription_id=subscription.pk, at=at)
+    pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind=ChargeKind.RENEWAL)
+    return [charge_pay(charge_id=pk) for pk in pending.order_by("period_start").values_list("pk", flat=True)]
