@@ -1,0 +1,118 @@
+"""GDPR-8: every step of every request is in the audit trail, status moves included, whoever
+made them; and the trail outlives erasure and retention without ever being changed."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from config.clock import now
+from privacy.jobs import retention
+from privacy.models import AuditAction, AuditEvent, RequestKind, RequestStatus
+from privacy.services.deadlines import (
+    request_assign,
+    request_complete,
+    request_extend,
+    request_hand_over,
+    request_refuse,
+)
+from privacy.services.erasure import erasure_run
+from privacy.services.export import export_create, export_open, export_revoke
+from privacy.services.verification import verify_by_code
+from privacy.tests.conftest import code_from
+
+pytestmark = pytest.mark.django_db
+EMAIL = "kari.nordmann@example.org"
+
+
+def _trail(request) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(action, what) per row, oldest first: the mail template or the status move."""
+    rows = AuditEvent.objects.filter(request_id=request.pk).order_by("at", "id")
+    out = []
+    for row in rows:
+        what = row.detail.get("template", "")
+        if row.action == AuditAction.STATUS:
+            what = f"{row.detail['before']}->{row.detail['after']}"
+        out.append((row.action, what))
+    return out
+
+
+def test_gdpr8_every_step_of_a_request_is_in_the_audit_trail(
+    file_request, staff_user, account_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = f"staff:{staff_user.email}"
+    # given: an access request, one wrong code, then the right one
+    request = file_request(EMAIL, RequestKind.ACCESS)
+    with pytest.raises(ValidationError):
+        verify_by_code(request=request, code="000000" if code_from(mailoutbox[-1]) != "000000" else "111111")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = verify_by_code(request=request, code=code_from(mailoutbox[-1]))
+        # when: staff take it, extend it, answer it; the requester downloads; staff revoke the link
+        request_assign(request=request, owner=staff_user, actor=staff_user)
+        request_extend(request=request, months=1, reason="Mange kilder", actor=staff_user)
+        export = export_create(request=request, actor=staff_user)
+    export_open(token=export.token, fmt="pdf", ip="192.0.2.1")
+    export_revoke(export=export, actor=staff_user)
+
+    # then: every step, in order, each status move with its before and after
+    A = AuditAction
+    assert _trail(request) == [
+        (A.RECEIVED, ""),
+        (A.MAIL, "verify"),
+        (A.VERIFICATION_SENT, ""),
+        (A.VERIFICATION_FAILED, ""),
+        (A.STATUS, "unverified->open"),
+        (A.VERIFIED, ""),
+        (A.MAIL, "received"),
+        (A.ASSIGNED, ""),
+        (A.EXTENDED, ""),
+        (A.MAIL, "extended"),
+        (A.EXPORTED, ""),
+        (A.MAIL, "export_ready"),
+        (A.STATUS, "open->completed"),
+        (A.MAIL, "completed"),
+        (A.DOWNLOADED, ""),
+        (A.LINK_REVOKED, ""),
+    ]
+    moves = AuditEvent.objects.filter(request=request, action=A.STATUS).order_by("id")
+    assert [m.actor for m in moves] == ["data subject", staff]
+
+    # and: a refused request and a handed-over one show their moves and who made them
+    refused = file_request("ola@example.org", RequestKind.ERASURE)
+    refused = verify_by_code(request=refused, code=code_from(mailoutbox[-1]))
+    request_refuse(request=refused, reason="Åpenbart grunnløs", actor=staff_user)
+    assert (A.STATUS, "open->refused") in _trail(refused)
+    handed = file_request("per@example.org", RequestKind.ACCESS)
+    handed = verify_by_code(request=handed, code=code_from(mailoutbox[-1]))
+    request_hand_over(request=handed, account=account_a, actor=staff_user)
+    request_complete(request=handed, outcome="Kunden har svart.", actor=staff_user)
+    assert [w for a, w in _trail(handed) if a == A.STATUS] == [
+        "unverified->open",
+        "open->handed_over",
+        "handed_over->completed",
+    ]
+    assert AuditEvent.objects.filter(request=handed, action=A.HANDED_OVER).count() == 1
+
+
+def test_gdpr8_erasure_and_retention_leave_the_audit_trail_whole_and_without_the_address(
+    verified_request, django_capture_on_commit_callbacks
+):
+    # given: an erasure request, carried out
+    request = verified_request(EMAIL, RequestKind.ERASURE)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_run(request=request, actor=None)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED
+    before = list(AuditEvent.objects.filter(request_id=request.pk).order_by("id").values())
+
+    # when: five years and a day later, retention deletes the closed request itself
+    with time_machine.travel(now() + timedelta(days=5 * 366 + 1), tick=False):
+        report = retention(at=now(), dry_run=False)
+    assert report.counts["closed_requests"] >= 1
+
+    # then: its trail is still there, unchanged, and never held the requester's address
+    assert not type(request).objects.filter(pk=request.pk).exists()
+    after = list(AuditEvent.objects.filter(request_id=request.pk).order_by("id").values())
+    assert after == before
+    assert all(EMAIL not in str(row) for row in after)

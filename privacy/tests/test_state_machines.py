@@ -1,0 +1,72 @@
+"""GDPR-5 / GDPR-8: the privacy desk's state machines on core.transitions, walked the way
+billing/subscriptions/tests/test_core_state_machines.py walks the others: every status declares
+its moves; every undeclared move raises IllegalTransition and changes nothing (no status, no
+audit row); every declared move writes exactly one audit row, in the move's own transaction."""
+
+import pytest
+from django.db import models, transaction
+
+from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
+from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind
+
+pytestmark = pytest.mark.django_db
+
+MACHINES = [PrivacyRequest]
+ACTOR = "staff:desk@kontoportal.test"
+
+
+@pytest.fixture
+def objects(file_request) -> dict[type[models.Model], models.Model]:  # type: ignore[no-untyped-def]
+    return {PrivacyRequest: file_request(kind=RequestKind.ACCESS)}
+
+
+def statuses(model: type[models.Model]) -> list[str]:
+    return [value for value, _label in model._meta.get_field(status_field(model)).choices]
+
+
+@pytest.mark.parametrize("model", MACHINES, ids=lambda m: m.__name__)
+def test_gdpr5_every_status_declares_its_moves(model: type[models.Model]) -> None:
+    assert sorted(allowed_moves(model)) == sorted(statuses(model))
+    for moves in allowed_moves(model).values():
+        assert set(moves) <= set(statuses(model))
+
+
+@pytest.mark.parametrize("model", MACHINES, ids=lambda m: m.__name__)
+def test_gdpr5_every_undeclared_move_raises_and_changes_nothing(objects, model) -> None:  # type: ignore[no-untyped-def]
+    obj, field = objects[model], status_field(model)
+    refused = 0
+    for before in statuses(model):
+        for after in statuses(model):
+            if is_allowed(model, before, after):
+                continue
+            model._base_manager.filter(pk=obj.pk).update(**{field: before})
+            rows = AuditEvent.objects.count()
+            with pytest.raises(IllegalTransition), transaction.atomic():
+                transition(obj, to=after, actor=ACTOR, reason="not allowed")
+            assert getattr(model._base_manager.get(pk=obj.pk), field) == before
+            assert AuditEvent.objects.count() == rows
+            refused += 1
+    assert refused >= len(statuses(model))  # at least "stay where you are" for every status
+
+
+@pytest.mark.parametrize("model", MACHINES, ids=lambda m: m.__name__)
+def test_gdpr8_every_declared_move_writes_its_audit_row(objects, model) -> None:  # type: ignore[no-untyped-def]
+    obj, field = objects[model], status_field(model)
+    for before, moves in allowed_moves(model).items():
+        for after in moves:
+            model._base_manager.filter(pk=obj.pk).update(**{field: before})
+            transition(obj, to=after, actor=ACTOR, reason="walk")
+            row = AuditEvent.objects.filter(request_id=obj.pk).order_by("-id").first()
+            assert (row.action, row.actor) == (AuditAction.STATUS, ACTOR)
+            assert row.detail == {"before": before, "after": after, "reason": "walk"}
+
+
+def test_gdpr8_a_move_rolled_back_leaves_neither_status_nor_audit_row(objects) -> None:  # type: ignore[no-untyped-def]
+    request = objects[PrivacyRequest]
+    rows = AuditEvent.objects.filter(request=request).count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transition(request, to="open", actor=ACTOR)
+        raise RuntimeError("the step after the move failed")
+    request.refresh_from_db()
+    assert request.status == "unverified"
+    assert AuditEvent.objects.filter(request=request).count() == rows
