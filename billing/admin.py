@@ -6,10 +6,10 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
@@ -27,6 +27,8 @@ from billing.selectors import documents_csv, documents_in_period
 from billing.services.common import BillingError
 from billing.services.corrections import credit_note_issue
 from billing.services.deliveries import custom_delivery_record
+from billing.services.status import document_mark_paid
+from core.transitions import IllegalTransition
 
 
 @admin.register(SellerProfile)
@@ -103,6 +105,25 @@ def export_csv(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> 
     return response
 
 
+@admin.action(description=_("Mark selected invoices as paid"))
+def mark_paid(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    """A bank transfer arrived: issued → paid. Every other move is refused by the invoice's state
+    machine, with its reason, and leaves that invoice as it was."""
+    paid = 0
+    for document in queryset.order_by("sequence"):
+        try:
+            document_mark_paid(document=document, actor=request.user.email)
+        except IllegalTransition as exc:
+            messages.error(request, f"{document}: {exc.message}")
+        else:
+            paid += 1
+    if paid:
+        messages.success(
+            request,
+            ngettext("%(count)d invoice marked as paid.", "%(count)d invoices marked as paid.", paid) % {"count": paid},
+        )
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -175,7 +196,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "billing/admin/form.html", context)
 
     def credit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = Document.objects.get(pk=pk)
+        invoice = get_object_or_404(Document, pk=pk)
         form = CreditForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -204,6 +225,7 @@ class DocumentAdmin(admin.ModelAdmin):
 @admin.register(Invoice)
 class InvoiceAdmin(DocumentAdmin):
     kinds = ("invoice",)
+    actions = [export_csv, mark_paid]
     change_form_template = "billing/admin/invoice_change_form.html"
 
 
