@@ -79,6 +79,7 @@ def redact(text: str, secrets: set[str]) -> str:
     # Longest first, so a link is removed whole before a code inside it is.
     for secret in sorted(secrets, key=len, reverse=True):
         note = link_note if secret.startswith(("http://", "https://")) else code_note
-        # Templates autoescape, so a link with "&" is in the text as "&amp;".
+        # The text part is not HTML-escaped, but a caller may hand in text that went through an
+        # escaping template: a link with "&" may be there as "&amp;".
         text = text.replace(secret, note).replace(str(escape(secret)), note)
     return URL.sub(lambda m: link_note if url_has_token(m.group(0)) else m.group(0), text)
