@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -13,12 +13,24 @@ from rest_framework.routers import DefaultRouter
 from billing.models import BillingProfile, CreditNote, DocumentLine, Invoice
 from billing.pdf import PdfMissing, document_pdf_bytes
 from billing.services.profiles import billing_profile_update
+from billing.services.status import document_mark_paid
+from core.transitions import IllegalTransition
 
 
 class LineSerializer(serializers.ModelSerializer):
     class Meta:
         model = DocumentLine
-        fields = ["position", "description", "quantity", "unit_price", "net_amount", "vat_rate", "vat_amount"]
+        fields = [
+            "position",
+            "description",
+            "code",
+            "params",
+            "quantity",
+            "unit_price",
+            "net_amount",
+            "vat_rate",
+            "vat_amount",
+        ]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -98,6 +110,21 @@ class InvoiceViewSet(_DocumentViewSet):
     """Invoices (staff only)."""
 
     model = Invoice
+
+    @extend_schema(
+        request=None,
+        responses={200: DocumentSerializer, 409: OpenApiResponse(description="The invoice cannot become paid")},
+    )
+    @action(detail=True, methods=["post"], url_path="mark-paid")
+    def mark_paid(self, request: Request, pk: str | None = None) -> Response:
+        """A payment arrived: issued → paid. Any other move is refused (409) with the reason in
+        the caller's language, and the invoice stays as it was."""
+        invoice = self.get_object()
+        try:
+            document_mark_paid(document=invoice, actor=request.user.email)
+        except IllegalTransition as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
 
 
 @_BY_ACCOUNT

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import models, transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import AccountEvent
 from billing.models import CreditNote, Document, DocumentStatus, Invoice
@@ -133,3 +134,26 @@ def test_bil11_admin_refuses_to_credit_a_credit_note_and_changes_nothing(credite
     assert Document.objects.get(pk=note.pk).status == DocumentStatus.ISSUED
     assert CreditNote.objects.filter(credited_invoice=note).count() == 0
     assert Document.objects.get(pk=note.pk).net_total == Decimal("-117.00")
+
+
+def test_bil11_api_refuses_to_mark_a_credited_invoice_paid_and_changes_nothing(credited, staff_user, public_client):
+    invoice, note = credited
+    token = Token.objects.create(user=staff_user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_ACCEPT_LANGUAGE": "nb"}
+    events = AccountEvent.objects.count()
+    refused = public_client.post(f"/api/v1/invoices/{invoice.pk}/mark-paid/", **auth)
+    assert refused.status_code == 409
+    assert "kan ikke endres til «Betalt»" in refused.json()["detail"]
+    assert Invoice.objects.get(pk=invoice.pk).status == DocumentStatus.VOID
+    assert AccountEvent.objects.count() == events
+    # a credit note is no invoice: not found on the invoices' route
+    assert public_client.post(f"/api/v1/invoices/{note.pk}/mark-paid/", **auth).status_code == 404
+
+
+def test_bil11_api_marks_an_issued_invoice_paid(account_a, make_profile, staff_user, public_client):
+    make_profile(account_a, country="DK")
+    invoice = invoice_issue(account=account_a, lines=seats(), notify=False, render_pdf=False)
+    token = Token.objects.create(user=staff_user)
+    paid = public_client.post(f"/api/v1/invoices/{invoice.pk}/mark-paid/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    assert Invoice.objects.get(pk=invoice.pk).status == DocumentStatus.PAID
