@@ -25,6 +25,8 @@ _font_config = None
 def font_config():  # type: ignore[no-untyped-def]
     global _font_config
     if _font_config is None:
+        # WeasyPrint is imported on first use: it costs ~365 ms, which a web process that never
+        # renders a PDF should not pay at start (no import cycle is involved).
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
@@ -47,7 +49,7 @@ def document_html(document: Document) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # on first use, see font_config()
 
     return HTML(string=html).write_pdf(font_config=font_config())
 
