@@ -3,10 +3,11 @@
 The first attempt runs right after the sending transaction commits (in the request or job that
 sent it). When it fails, the message waits in the cache — not in the log, which keeps no links
 or codes (accounts/mail_redact.py) — and the task `accounts.deliver_mail` tries again with
-exponential backoff (after 1, 2, 4, 8, 16, 32 minutes: about an hour). After the last retry the log row is FAILED; the job
-`mail_retry_failed` queues FAILED rows younger than a day once more (a mail server that was down
-for an hour), after that they stay FAILED and the message is dropped from the cache.
-MailLog.attempts counts every attempt, `error` keeps the last transport error.
+exponential backoff (after 1, 2, 4, 8, 16, 32 minutes: about an hour). After the last retry the
+log row is FAILED; the job `mail_retry_failed` queues FAILED rows younger than a day once more (a
+mail server that was down for an hour), for at most three rounds; after that they stay FAILED
+and the message expires from the cache. MailLog.attempts counts every attempt, `error` keeps the
+last transport error.
 """
 
 from datetime import datetime, timedelta
@@ -24,6 +25,9 @@ from config.clock import now
 # How long an undelivered message is kept for retries, and so how far back the job looks.
 RETRY_WINDOW = timedelta(days=1)
 MAX_RETRIES = 5
+# The job gives a failed mail at most three rounds of retries (the first attempt, the task's run
+# and its retries make one round): a mailbox that refuses all day is not hammered all day.
+MAX_ATTEMPTS = 3 * (2 + MAX_RETRIES)
 FIRST_BACKOFF_SECONDS = 60
 
 
@@ -53,19 +57,18 @@ def outbox_drop(log_id: int) -> None:
 
 
 def mail_attempt(log_id: int, message: dict[str, Any]) -> bool:
-    """One delivery attempt; records it on the log row. True when the server took the mail."""
-    MailLog.objects.filter(pk=log_id).update(attempts=F("attempts") + 1)
-    recipient = MailLog.objects.values_list("recipient", flat=True).get(pk=log_id)
-    mail = EmailMultiAlternatives(message["subject"], message["body"], settings.DEFAULT_FROM_EMAIL, [recipient])
+    """One delivery attempt, recorded on the log row in one statement. True when the server
+    took the mail."""
+    mail = EmailMultiAlternatives(message["subject"], message["body"], settings.DEFAULT_FROM_EMAIL, [message["to"]])
     if message.get("html"):
         mail.attach_alternative(message["html"], "text/html")
+    attempted = {"attempts": F("attempts") + 1}
     try:
         mail.send()
     except Exception as exc:  # noqa: BLE001 - any transport failure is recorded and retried, not raised
-        MailLog.objects.filter(pk=log_id).update(error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        MailLog.objects.filter(pk=log_id).update(error=f"{exc.__class__.__name__}: {exc}"[:2000], **attempted)
         return False
-    MailLog.objects.filter(pk=log_id).update(status=MailStatus.SENT, sent_at=now(), error="")
-    outbox_drop(log_id)
+    MailLog.objects.filter(pk=log_id).update(status=MailStatus.SENT, sent_at=now(), error="", **attempted)
     return True
 
 
@@ -76,6 +79,7 @@ def mail_retry(log_id: int, *, retries: int) -> bool | None:
         MailLog.objects.filter(pk=log_id).exclude(status=MailStatus.SENT).update(status=MailStatus.FAILED)
         return MailLog.objects.filter(pk=log_id, status=MailStatus.SENT).exists()
     if mail_attempt(log_id, message):
+        outbox_drop(log_id)
         return True
     if retries >= MAX_RETRIES:
         MailLog.objects.filter(pk=log_id).update(status=MailStatus.FAILED)
@@ -84,10 +88,10 @@ def mail_retry(log_id: int, *, retries: int) -> bool | None:
 
 
 def mail_failed_due(at: datetime) -> list[int]:
-    """FAILED mails of the last day whose message is still kept for a retry."""
-    ids = MailLog.objects.filter(status=MailStatus.FAILED, created_at__gte=at - RETRY_WINDOW).values_list(
-        "pk", flat=True
-    )
+    """FAILED mails of the last day, with rounds left, whose message is still kept for a retry."""
+    ids = MailLog.objects.filter(
+        status=MailStatus.FAILED, created_at__gte=at - RETRY_WINDOW, attempts__lt=MAX_ATTEMPTS
+    ).values_list("pk", flat=True)
     return [pk for pk in ids.order_by("pk") if outbox_get(pk) is not None]
 
 

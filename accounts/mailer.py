@@ -70,6 +70,6 @@ def mail_send(
     )
     if not suppressed:
         # The mail itself goes out from memory: the log row no longer holds its links and codes.
-        message = {"subject": subject[:255], "body": body, "html": html}
+        message = {"to": to, "subject": subject[:255], "body": body, "html": html}
         transaction.on_commit(lambda: mail_deliver_first(log.pk, message))
     return log

@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.jobs import mail_retry_failed
 from accounts.lifecycle import notify_owner
-from accounts.mail_delivery import MAX_RETRIES, backoff_seconds, outbox_get
+from accounts.mail_delivery import MAX_ATTEMPTS, MAX_RETRIES, backoff_seconds, outbox_get
 from accounts.mailer import mail_send
 from accounts.models import Account, MailLog, MailStatus
 from config.celery import app
@@ -87,10 +87,17 @@ def test_issue10_refused_mail_is_retried_with_growing_backoff_then_failed(
     assert outbox_get(log.pk) is None and len(mail.outbox) == 1
 
 
-def test_issue10_failed_mail_older_than_a_day_stays_failed(smtp_down, eager_tasks, django_capture_on_commit_callbacks):
+def test_issue10_failed_mail_stays_failed_after_three_rounds_or_a_day(
+    smtp_down, eager_tasks, django_capture_on_commit_callbacks
+):
     log = send_one(django_capture_on_commit_callbacks)
     assert log.status == MailStatus.FAILED
-    # a day later the job no longer queues it
+    # after three rounds of retries the job leaves it alone …
+    MailLog.objects.filter(pk=log.pk).update(attempts=MAX_ATTEMPTS)
+    assert mail_retry_failed(at=log.created_at + timedelta(hours=2), dry_run=False).counts == {}
+    MailLog.objects.filter(pk=log.pk).update(attempts=log.attempts)
+    assert mail_retry_failed(at=log.created_at + timedelta(hours=2), dry_run=True).counts == {"requeued": 1}
+    # … and a day later too, whatever its attempts
     assert mail_retry_failed(at=log.created_at + timedelta(days=1, minutes=1), dry_run=False).counts == {}
     assert MailLog.objects.get(pk=log.pk).status == MailStatus.FAILED
 
