@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.transitions import IllegalTransition
 from subprocessors import services
 from subprocessors.models import (
     DataCategory,
@@ -145,6 +146,17 @@ class ObjectionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Objection, form: forms.ModelForm, change: bool) -> None:
+        # A move of the case goes through the service: checked, and in the account's audit trail.
+        original = Objection.objects.get(pk=obj.pk)
+        if obj.status == original.status:
+            Objection.objects.filter(pk=obj.pk).update(staff_note=obj.staff_note)
+            return
+        try:
+            services.objection_resolve(objection=original, note=obj.staff_note, actor=request.user)
+        except IllegalTransition as error:
+            messages.error(request, error.message)
+
 
 class DpaRequestForm(forms.ModelForm):
     class Meta:
@@ -183,6 +195,8 @@ class DpaRequestAdmin(admin.ModelAdmin):
                 raise ValidationError(_("A handled DPA request cannot be reopened."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except IllegalTransition as error:
+            messages.error(request, error.message)
 
 
 @admin.register(PolicyVersion)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from core.transitions import IllegalTransition
 from subprocessors import services
 from subprocessors.models import DpaRequest, RegistryVersion, Subscriber
 
@@ -82,6 +83,8 @@ class DpaRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             dpa = services.dpa_record_signed(request=self.get_object(), actor=request.user, **data.validated_data)
         except ValidationError as error:
             return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        except IllegalTransition as error:
+            return Response({"detail": str(error.message)}, status=status.HTTP_409_CONFLICT)
         return Response(DpaRequestSerializer(dpa).data)
 
 

@@ -10,5 +10,6 @@ class SubprocessorsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app holds about a person (notice subscriptions), for the privacy desk; and
-        # the SUB-5 guard every staff entry into an account goes through (core.support_access).
-        from subprocessors import access, personal_data  # noqa: F401
+        # the SUB-5 guard every staff entry into an account goes through (core.support_access);
+        # and the audit rows of objection and DPA-request moves (core.transitions reactions).
+        from subprocessors import access, audit, personal_data  # noqa: F401

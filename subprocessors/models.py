@@ -249,6 +249,9 @@ class CaseStatus(models.TextChoices):
 class Objection(models.Model):
     """An Owner's objection to a new sub-processor, a case tracked by staff (SUB-4)."""
 
+    # Allowed moves, enforced by core.transitions; each writes the account's audit row (GDPR-8).
+    TRANSITIONS = {CaseStatus.OPEN: {CaseStatus.RESOLVED}, CaseStatus.RESOLVED: set()}
+
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="objections")
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
     raised_by = models.CharField(_("raised by"), max_length=254)
@@ -276,8 +279,12 @@ class DpaStatus(models.TextChoices):
 class DpaRequest(models.Model):
     """SUB-3: an account asks to enter the data-processing agreement; staff record the signed version."""
 
-    # Allowed transitions, in one place (services.dpa_* enforce them).
-    TRANSITIONS = {DpaStatus.REQUESTED: {DpaStatus.SIGNED, DpaStatus.DECLINED}}
+    # Allowed moves, enforced by core.transitions; each writes the account's audit row (GDPR-8).
+    TRANSITIONS = {
+        DpaStatus.REQUESTED: {DpaStatus.SIGNED, DpaStatus.DECLINED},
+        DpaStatus.SIGNED: set(),
+        DpaStatus.DECLINED: set(),
+    }
 
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
     requested_by = models.CharField(_("requested by"), max_length=254)

@@ -16,6 +16,7 @@ from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now, today
 from core.links import account_url, public_url
+from core.transitions import transition
 from subprocessors.links import (
     CONFIRM_MAX_AGE,
     CONFIRM_PURPOSE,
@@ -300,11 +301,9 @@ def objection_raise(*, account: Account, notice_id: Any, actor: Any, reason: str
 
 
 @transaction.atomic
-def objection_resolve(*, objection: Objection, note: str) -> Objection:
-    objection.status = CaseStatus.RESOLVED
-    objection.staff_note = note
-    objection.save(update_fields=["status", "staff_note"])
-    return objection
+def objection_resolve(*, objection: Objection, note: str, actor: Any) -> Objection:
+    """Staff close the case; the move and who made it go to the account's audit trail."""
+    return transition(objection, to=CaseStatus.RESOLVED, actor=_actor(actor), staff_note=note)
 
 
 # --- DPA requests (SUB-3) -----------------------------------------------------------------------
@@ -322,38 +321,25 @@ def dpa_request(*, account: Account, actor: Any) -> DpaRequest:
     return request
 
 
-def _dpa_transition(request: DpaRequest, target: str) -> None:
-    if target not in DpaRequest.TRANSITIONS.get(request.status, set()):
-        raise ValidationError(
-            _("A DPA request that is %(status)s cannot be changed.") % {"status": request.get_status_display()}
-        )
-
-
 @transaction.atomic
 def dpa_record_signed(*, request: DpaRequest, signed_version: str, signed_on: Any, actor: Any) -> DpaRequest:
-    request = DpaRequest.objects.select_for_update().get(pk=request.pk)
-    _dpa_transition(request, DpaStatus.SIGNED)
+    """SUB-3: staff record the signed version and date (core.transitions refuses a handled request)."""
     if not signed_version or not signed_on:
         raise ValidationError(_("Record the signed DPA version and the date it was signed."))
-    request.status = DpaStatus.SIGNED
-    request.signed_version = signed_version
-    request.signed_on = signed_on
-    request.handled_by = _actor(actor)
-    request.handled_at = now()
-    request.full_clean()
-    request.save()
-    return request
+    return transition(
+        request,
+        to=DpaStatus.SIGNED,
+        actor=_actor(actor),
+        signed_version=signed_version,
+        signed_on=signed_on,
+        handled_by=_actor(actor),
+        handled_at=now(),
+    )
 
 
 @transaction.atomic
 def dpa_decline(*, request: DpaRequest, actor: Any) -> DpaRequest:
-    request = DpaRequest.objects.select_for_update().get(pk=request.pk)
-    _dpa_transition(request, DpaStatus.DECLINED)
-    request.status = DpaStatus.DECLINED
-    request.handled_by = _actor(actor)
-    request.handled_at = now()
-    request.save()
-    return request
+    return transition(request, to=DpaStatus.DECLINED, actor=_actor(actor), handled_by=_actor(actor), handled_at=now())
 
 
 # --- Policy texts (ACC-14) ----------------------------------------------------------------------

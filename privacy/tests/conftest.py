@@ -1,14 +1,18 @@
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 
+from config.clock import now, today
 from privacy import registry
 from privacy.links import verify_token
 from privacy.models import PrivacyRequest, RequestKind
 from privacy.registry import Scope, Source
 from privacy.services.intake import request_file
 from privacy.services.verification import verify_by_link
+from subprocessors.models import DpaRequest, DpaStatus, Notice, Objection, RegistryVersion, ServedRegion
+from subprocessors.services import dpa_request, objection_raise
 
 LINK = re.compile(r"https?://\S+/privacy/verify/(\S+?)/\s")
 CODE = re.compile(r"\b(\d{6})\b")
@@ -65,3 +69,27 @@ def invoice_source() -> Iterator[dict[str, list[dict]]]:
     )
     yield store
     registry.unregister("test.invoice")
+
+
+@pytest.fixture
+def staff_cases(account_a) -> Callable[[], tuple[Objection, DpaRequest]]:  # type: ignore[no-untyped-def]
+    """An Owner's open objection to a coming sub-processor and an open DPA request (SUB-3, SUB-4):
+    the staff cases whose moves GDPR-8 wants in the audit trail too."""
+
+    def make() -> tuple[Objection, DpaRequest]:
+        version = RegistryVersion.objects.create(
+            number=RegistryVersion.objects.count() + 9000, published_at=now(), published_by="staff@kontoportal.test"
+        )
+        notice = Notice.objects.create(
+            version=version,
+            key=f"newco-{version.number}",
+            legal_entity="Newco ApS",
+            region=ServedRegion.ALL,
+            start_date=today() + timedelta(days=30),
+            created_at=now(),
+        )
+        objection = objection_raise(account=account_a, notice_id=notice.pk, actor="owner@alfa.dk", reason="Nej tak.")
+        dpa = DpaRequest.objects.filter(account=account_a, status=DpaStatus.REQUESTED).first()
+        return objection, dpa or dpa_request(account=account_a, actor="owner@alfa.dk")
+
+    return make

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from config.clock import now
+from accounts.models import AccountEvent
+from config.clock import now, today
 from privacy.jobs import retention
 from privacy.models import AuditAction, AuditEvent, RequestKind, RequestStatus
 from privacy.services.deadlines import (
@@ -21,6 +22,7 @@ from privacy.services.erasure import erasure_run
 from privacy.services.export import export_create, export_open, export_revoke
 from privacy.services.verification import verify_by_code
 from privacy.tests.conftest import code_from
+from subprocessors.services import dpa_decline, dpa_record_signed, dpa_request
 
 pytestmark = pytest.mark.django_db
 EMAIL = "kari.nordmann@example.org"
@@ -93,6 +95,41 @@ def test_gdpr8_every_step_of_a_request_is_in_the_audit_trail(
         "handed_over->completed",
     ]
     assert AuditEvent.objects.filter(request=handed, action=A.HANDED_OVER).count() == 1
+
+
+def test_gdpr8_objection_resolved_and_dpa_signed_or_declined_are_in_the_audit_trail(
+    account_a, staff_user, staff_cases, client
+):
+    # given: an Owner's objection to a coming sub-processor and the account's DPA request
+    objection, dpa = staff_cases()
+    client.force_login(staff_user)
+    since = AccountEvent.objects.filter(account=account_a).count()
+
+    # when: staff resolve the objection in the admin, record the signed DPA, and decline a second one
+    response = client.post(
+        f"/admin/subprocessors/objection/{objection.pk}/change/",
+        {"status": "resolved", "staff_note": "Forklaret."},
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 302
+    dpa_record_signed(request=dpa, signed_version="2026-1", signed_on=today(), actor=staff_user)
+    dpa_decline(request=dpa_request(account=account_a, actor="owner@alfa.dk"), actor=staff_user)
+
+    # then: each move is in the account's audit trail, with who made it, before and after
+    events = AccountEvent.objects.filter(account=account_a).order_by("id")[since:]
+    assert [(e.action, e.actor, e.status_before, e.status_after) for e in events] == [
+        ("objection_resolved", staff_user.email, "open", "resolved"),
+        ("dpa_signed", staff_user.email, "requested", "signed"),
+        ("dpa_declined", staff_user.email, "requested", "declined"),
+    ]
+    objection.refresh_from_db()
+    assert (objection.status, objection.staff_note) == ("resolved", "Forklaret.")
+
+    # and: a resolved case cannot be reopened, and trying it writes nothing
+    client.post(f"/admin/subprocessors/objection/{objection.pk}/change/", {"status": "open"}, HTTP_HOST="localhost")
+    objection.refresh_from_db()
+    assert objection.status == "resolved"
+    assert AccountEvent.objects.filter(account=account_a).count() == since + 3
 
 
 def test_gdpr8_erasure_and_retention_leave_the_audit_trail_whole_and_without_the_address(

@@ -1,4 +1,5 @@
-"""GDPR-5 / GDPR-8: the privacy desk's state machines on core.transitions, walked the way
+"""GDPR-5 / GDPR-8: the state machines of the privacy desk and of the staff cases it answers for
+(objections to a sub-processor, DPA requests) on core.transitions, walked the way
 billing/subscriptions/tests/test_core_state_machines.py walks the others: every status declares
 its moves; every undeclared move raises IllegalTransition and changes nothing (no status, no
 audit row); every declared move writes exactly one audit row, in the move's own transaction."""
@@ -6,22 +7,40 @@ audit row); every declared move writes exactly one audit row, in the move's own 
 import pytest
 from django.db import models, transaction
 
+from accounts.models import AccountEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
 from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind
+from subprocessors.models import DpaRequest, Objection
 
 pytestmark = pytest.mark.django_db
 
-MACHINES = [PrivacyRequest]
+MACHINES = [PrivacyRequest, Objection, DpaRequest]
 ACTOR = "staff:desk@kontoportal.test"
 
 
 @pytest.fixture
-def objects(file_request) -> dict[type[models.Model], models.Model]:  # type: ignore[no-untyped-def]
-    return {PrivacyRequest: file_request(kind=RequestKind.ACCESS)}
+def objects(file_request, staff_cases) -> dict[type[models.Model], models.Model]:  # type: ignore[no-untyped-def]
+    objection, dpa = staff_cases()
+    return {PrivacyRequest: file_request(kind=RequestKind.ACCESS), Objection: objection, DpaRequest: dpa}
 
 
 def statuses(model: type[models.Model]) -> list[str]:
     return [value for value, _label in model._meta.get_field(status_field(model)).choices]
+
+
+def audit_rows() -> int:
+    return AuditEvent.objects.count() + AccountEvent.objects.count()
+
+
+def last_move(obj: models.Model) -> tuple[str, str, str]:
+    """(actor, before, after) of the newest audit row about `obj`."""
+    if isinstance(obj, PrivacyRequest):
+        row = AuditEvent.objects.filter(request_id=obj.pk).order_by("-id").first()
+        assert row.action == AuditAction.STATUS
+        return row.actor, row.detail["before"], row.detail["after"]
+    event = AccountEvent.objects.filter(account=obj.account).order_by("-id").first()  # type: ignore[attr-defined]
+    assert set(event.data.values()) & {obj.pk}
+    return event.actor, event.status_before, event.status_after
 
 
 @pytest.mark.parametrize("model", MACHINES, ids=lambda m: m.__name__)
@@ -40,11 +59,11 @@ def test_gdpr5_every_undeclared_move_raises_and_changes_nothing(objects, model) 
             if is_allowed(model, before, after):
                 continue
             model._base_manager.filter(pk=obj.pk).update(**{field: before})
-            rows = AuditEvent.objects.count()
+            rows = audit_rows()
             with pytest.raises(IllegalTransition), transaction.atomic():
                 transition(obj, to=after, actor=ACTOR, reason="not allowed")
             assert getattr(model._base_manager.get(pk=obj.pk), field) == before
-            assert AuditEvent.objects.count() == rows
+            assert audit_rows() == rows
             refused += 1
     assert refused >= len(statuses(model))  # at least "stay where you are" for every status
 
@@ -55,18 +74,18 @@ def test_gdpr8_every_declared_move_writes_its_audit_row(objects, model) -> None:
     for before, moves in allowed_moves(model).items():
         for after in moves:
             model._base_manager.filter(pk=obj.pk).update(**{field: before})
+            rows = audit_rows()
             transition(obj, to=after, actor=ACTOR, reason="walk")
-            row = AuditEvent.objects.filter(request_id=obj.pk).order_by("-id").first()
-            assert (row.action, row.actor) == (AuditAction.STATUS, ACTOR)
-            assert row.detail == {"before": before, "after": after, "reason": "walk"}
+            assert audit_rows() == rows + 1
+            assert last_move(obj) == (ACTOR, before, after)
 
 
 def test_gdpr8_a_move_rolled_back_leaves_neither_status_nor_audit_row(objects) -> None:  # type: ignore[no-untyped-def]
     request = objects[PrivacyRequest]
-    rows = AuditEvent.objects.filter(request=request).count()
+    rows = audit_rows()
     with pytest.raises(RuntimeError), transaction.atomic():
         transition(request, to="open", actor=ACTOR)
         raise RuntimeError("the step after the move failed")
     request.refresh_from_db()
     assert request.status == "unverified"
-    assert AuditEvent.objects.filter(request=request).count() == rows
+    assert audit_rows() == rows

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
 from conftest import PASSWORD
+from core.transitions import IllegalTransition
 from subprocessors.access import support_access_allowed
 from subprocessors.models import DpaRequest, DpaStatus, Notice, Objection, SupportAccessAudit
 from subprocessors.services import dpa_decline, dpa_record_signed, registry_publish
@@ -92,7 +93,7 @@ def test_sub3_owner_asks_for_dpa_once_and_staff_record_the_signed_version(client
     )
     html = client.get("/min-konto/subprocessors/").content.decode()
     assert "version 2026-1" in html
-    with pytest.raises(ValidationError):
+    with pytest.raises(IllegalTransition):
         dpa_decline(request=request, actor="staff@example.test")  # signed is final
 
 
