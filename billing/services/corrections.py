@@ -159,7 +159,6 @@ def _reissue_refusal(window: ReissueWindow) -> str:
     )
 
 
-@transaction.atomic
 def billing_details_apply_to_last_invoice(*, account: Account, actor: str) -> tuple[CreditNote, Invoice]:
     """BIL-8: within 15 days of the last invoice's issue date, cancel it with a credit note and
     issue a new invoice with the current billing details; both are e-mailed. Later: refused with
@@ -168,9 +167,14 @@ def billing_details_apply_to_last_invoice(*, account: Account, actor: str) -> tu
     if window.invoice is None:
         raise BillingError(_("There is no invoice to re-issue: your new details apply from your first invoice."))
     if not window.open:
+        # Recorded outside the re-issue's transaction: raising the refusal there would roll it back.
         billing_audit(account=account, actor=actor, action="reissue_refused", document=window.invoice)
         raise BillingError(_reissue_refusal(window))
-    old = window.invoice
+    return _reissue(account=account, actor=actor, old=window.invoice)
+
+
+@transaction.atomic
+def _reissue(*, account: Account, actor: str, old: Invoice) -> tuple[CreditNote, Invoice]:
     lines = [line_input(line) for line in old.lines.order_by("position")]
     # Stored on the credit note, so worded for its reader: the buyer, in the document's language.
     with translation.override(old.language):

@@ -65,6 +65,8 @@ def test_bil8_reissue_on_day_16_is_refused_with_reason_and_date(account_a, last_
     assert "01.04.2026" in message  # the next invoice, where the new details first apply
     assert Document.objects.filter(kind="credit_note").count() == 0
     assert Invoice.objects.get(pk=last_invoice.pk).status == DocumentStatus.ISSUED
+    # the refusal itself is on the account's record
+    assert AccountEvent.objects.filter(action="reissue_refused", data__document_id=last_invoice.pk).exists()
 
 
 def test_bil8_only_the_owner_may_change_billing_details(account_a, client_a, last_invoice):
