@@ -29,6 +29,7 @@ from billing.subscriptions.services.prepaid import prepaid_discontinue
 from billing.subscriptions.services.prices import NOTICE_PERIOD, plan_price_schedule
 from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
+from core.transitions import IllegalTransition
 
 
 class EvidenceAdmin(admin.ModelAdmin):
@@ -223,7 +224,7 @@ class PrepaidCreditAdmin(EvidenceAdmin):
         for credit in queryset:
             try:
                 prepaid_discontinue(credit=credit, actor=request.user.email)
-            except SubscriptionError as error:
+            except (SubscriptionError, IllegalTransition) as error:
                 self.message_user(request, f"{credit}: {error.message}", messages.ERROR)
 
 

@@ -6,8 +6,8 @@ from typing import Any
 from accounts.lifecycle import account_owner, audit
 from accounts.mailer import mail_send
 from accounts.models import Account
-from accounts.services import account_url
 from billing.models import BillingProfile
+from core.links import account_url
 
 SYSTEM = "system"
 

@@ -138,14 +138,15 @@ def prepaid_discontinue(*, credit: PrepaidCredit, actor: str) -> PrepaidCredit:
     fee_percent = BillingSettings.current().prepaid_cancellation_fee_percent
     refund_net = proration.money(unused * (100 - fee_percent) / 100)
     subscription = Subscription.objects.select_for_update().get(pk=credit.subscription_id)
-    transition(
-        subscription,
-        to=SubscriptionStatus.ENDED,
-        actor=actor,
-        reason="prepayment discontinued (BIL-10)",
-        ended_at=at,
-        period_end=at,
-    )
+    if subscription.status != SubscriptionStatus.ENDED:  # it ended already with a cancelled account (ACC-10)
+        transition(
+            subscription,
+            to=SubscriptionStatus.ENDED,
+            actor=actor,
+            reason="prepayment discontinued (BIL-10)",
+            ended_at=at,
+            period_end=at,
+        )
     refund, credit_note_number = None, ""
     if refund_net > 0:
         purchase = credit.charge
@@ -157,7 +158,8 @@ def prepaid_discontinue(*, credit: PrepaidCredit, actor: str) -> PrepaidCredit:
             ) % {
                 "unused": formats.number_format(unused, 2),
                 "currency": credit.currency,
-                "fee": formats.number_format(fee_percent),
+                # 50 %, 12,5 %: whole percentages without decimals
+                "fee": formats.number_format(fee_percent.normalize() if fee_percent % 1 else int(fee_percent)),
             }
         note = credit_note_issue(
             invoice=Invoice.objects.get(pk=purchase.invoice_id),
