@@ -15,8 +15,9 @@ The rules:
 2. `accounts` imports nothing from billing, privacy or subprocessors.
 3. No import cycle between the project's modules, counting function-local imports too: a cycle
    hidden behind a function-local import is still a cycle.
-4. A function-local import of a project module in application code (not in tests, migrations,
-   or an AppConfig's `ready()`, where Django wants registrations imported) is allowed only with
+4. A function-local import of a project module in application code (the apps, config and core;
+   not tests, migrations, scripts or bench, and not an AppConfig's `ready()`, where Django wants
+   registrations imported) is allowed only with
    a `# local: <reason>` comment on its line (e.g. a management command's heavy import that is
    not needed to list the commands), and rule 3 still holds for it. A comment never excuses a
    cycle: the fix for a cycle is a registry or a move, not a lazy import.
@@ -38,6 +39,7 @@ class Import:
     target: str  # the project module it reaches
     line: int
     local: bool  # inside a function
+    ready: bool  # inside an AppConfig's ready() (apps.py): Django's place for registrations
     text: str  # the source line, for the report
 
 
@@ -81,6 +83,7 @@ class _Collector(ast.NodeVisitor):
     def __init__(self, module: str, path: Path, lines: list[str]) -> None:
         self.module, self.lines = module, lines
         self.is_package = path.name == "__init__.py"
+        self.is_apps = path.name == "apps.py"
         self.scopes: list[str] = []
         self.found: list[Import] = []
 
@@ -102,7 +105,8 @@ class _Collector(ast.NodeVisitor):
         targets = {_resolve(name) for name in names} - {None, self.module}
         for target in sorted(targets):
             line = self.lines[node.lineno - 1].strip()
-            self.found.append(Import(self.module, target, node.lineno, bool(self.scopes), line))
+            ready = self.is_apps and self.scopes[:1] == ["ready"]
+            self.found.append(Import(self.module, target, node.lineno, bool(self.scopes), ready, line))
 
     def visit_Import(self, node: ast.Import) -> None:
         self._add(node, [alias.name for alias in node.names])
@@ -248,30 +252,12 @@ def _application_code(module: str) -> bool:
 
 
 def test_a_function_local_import_states_why():
-    collector_ready = _ready_imports()
     wrong = [
         _where(i)
         for i in IMPORTS
-        if i.local
-        and _application_code(i.source)
-        and LOCAL_REASON not in i.text
-        and (i.source, i.line) not in collector_ready
+        if i.local and _application_code(i.source) and LOCAL_REASON not in i.text and not i.ready
     ]
     assert not wrong, (
         f"{len(wrong)} function-local import(s) of project modules without a `{LOCAL_REASON} <reason>` "
         "comment (move it to the top of the module; if that makes a cycle, invert the dependency):\n" + "\n".join(wrong)
     )
-
-
-def _ready_imports() -> set[tuple[str, int]]:
-    """(module, line) of imports inside an AppConfig's ready(): Django's place for registrations."""
-    found = set()
-    for module, path in MODULES.items():
-        if path.name != "apps.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name == "ready":
-                for child in ast.walk(node):
-                    if isinstance(child, ast.Import | ast.ImportFrom):
-                        found.add((module, child.lineno))
-    return found
