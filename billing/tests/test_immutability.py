@@ -63,6 +63,8 @@ def test_bil11_lines_of_an_issued_invoice_are_immutable(invoice):
 
     refused(raw_line_update)
     refused(lambda: DocumentLine.objects.filter(pk=line.pk).delete())
+    # the text code and its parameters are part of the line: a rewording is refused too
+    refused(lambda: DocumentLine.objects.filter(pk=line.pk).update(code="credit_of_invoice", params={"number": "X"}))
     refused(
         lambda: DocumentLine.objects.create(
             document=invoice,
