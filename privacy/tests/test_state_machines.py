@@ -9,7 +9,8 @@ from django.db import models, transaction
 
 from accounts.models import AccountEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
-from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind
+from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind, RequestStatus
+from privacy.services.deadlines import request_refuse
 from subprocessors.models import DpaRequest, Objection
 
 pytestmark = pytest.mark.django_db
@@ -88,4 +89,30 @@ def test_gdpr8_a_move_rolled_back_leaves_neither_status_nor_audit_row(objects) -
         raise RuntimeError("the step after the move failed")
     request.refresh_from_db()
     assert request.status == "unverified"
+    assert audit_rows() == rows
+
+
+def test_gdpr5_an_illegal_move_from_the_desk_is_a_translated_message_and_changes_nothing(
+    verified_request, public_client, staff_user
+):
+    # given: a request staff have refused
+    request = verified_request()
+    request_refuse(request=request, reason="Åpenbart grunnløs", actor=staff_user)
+    rows = audit_rows()
+
+    # when: a staff member (admin in Danish) tries to complete it anyway
+    public_client.force_login(staff_user)
+    public_client.raise_request_exception = True
+    response = public_client.post(
+        f"/admin/privacy/privacyrequest/{request.pk}/act/",
+        {"action": "complete", "outcome": "Alligevel"},
+        HTTP_ACCEPT_LANGUAGE="da",
+        follow=True,
+    )
+
+    # then: the desk says why, in Danish, and nothing changed — no status, no mail, no audit row
+    assert response.status_code == 200
+    assert "kan ikke skifte til “Afsluttet”" in response.content.decode()
+    request.refresh_from_db()
+    assert (request.status, request.outcome) == (RequestStatus.REFUSED, "")
     assert audit_rows() == rows
