@@ -206,7 +206,7 @@ class DocumentAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                     actor=request.user.email,
                 )
-            except BillingError as exc:
+            except (BillingError, IllegalTransition) as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, gettext("Credit note %(number)s issued.") % {"number": note.number})
