@@ -1,8 +1,9 @@
 """Who may open a page (ACC-9), declared once on the view, refused one way.
 
-`@owner_required` (only the account's Owner: billing details, payment, stopping the account),
-`@owner_or_admin_required` (the Owner and Admins: the team, invoices) and `@staff_required`
-(staff on the public host). A refusal raises `Refused`, which the 403 handler
+`@owner_required` (only the account's Owner: billing details, payment, stopping the account) and
+`@owner_or_admin_required` (the Owner and Admins: the team, invoices). Staff pages are the admin's:
+its `admin_view` is the one staff check, and a staff member without a model's permission gets the
+same styled 403 page. A refusal raises `Refused`, which the 403 handler
 (config.views.permission_denied) renders as a page of the site in the reader's language saying
 who can do it: "Only the account's Owner, Mette Hansen, can manage billing." The roles a view
 allows are kept on the view (`allowed_roles`), so Min konto's menu shows only what the user may
@@ -13,7 +14,6 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +28,6 @@ View = Callable[..., HttpResponse]
 OWNER_ONLY = _("Only the account's Owner, %(owner)s, can do this.")
 OWNER_OR_ADMIN = _("Only the account's Owner, %(owner)s, or an Admin can do this.")
 MANAGERS = frozenset({Role.OWNER, Role.ADMIN})
-STAFF_ONLY = _("Only Kontoportal staff can open this page.")
 # Whole sentences per action (never pieces), each naming the Owner; used by every app's views.
 MANAGE_BILLING = _("Only the account's Owner, %(owner)s, can manage billing.")
 SEE_DOCUMENTS = _("Only the account's Owner, %(owner)s, or an Admin can see invoices and credit notes.")
@@ -90,19 +89,6 @@ def owner_or_admin_required(view: View | None = None, *, refusal: str | Promise 
     """The account's Owner and its Admins (not Agents)."""
     decorator = roles_required(MANAGERS, refusal)
     return decorator(view) if view is not None else decorator
-
-
-def staff_required(view: View) -> View:
-    """Staff on the public host: a visitor is sent to the staff login, a logged-in non-staff user
-    gets the refusal page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not (request.user.is_active and request.user.is_staff):
-            raise Refused(STAFF_ONLY)
-        return staff_member_required(view)(request, *args, **kwargs)
-
-    return wrapper
 
 
 def may_open(user: Any, view: Callable[..., Any]) -> bool:

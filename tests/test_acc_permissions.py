@@ -5,6 +5,8 @@ that names who can do it — never a bare "403 Forbidden"."""
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
@@ -78,3 +80,26 @@ def test_acc9_an_agent_never_sees_a_menu_entry_it_cannot_open_and_gets_the_style
         assert f'<html lang="{language}">' in page and words["title"] in page, path
         assert sentence in page, path
         assert "Forbidden" not in page and "Only the" not in page, path
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("da", "Du har ikke adgang til denne side."), ("nb", "Du har ikke tilgang til denne siden.")],
+)
+def test_acc9_a_staff_member_without_the_permission_gets_the_styled_page_on_the_public_host(
+    public_client, language, sentence
+):
+    # given a staff member who may log in to the admin but was given no model permission
+    connection.set_schema_to_public()
+    clerk, _created = User.objects.get_or_create(
+        email="clerk@kontoportal.test", defaults={"full_name": "Clerk", "is_staff": True}
+    )
+    public_client.force_login(clerk)
+    public_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # when the clerk opens an admin page by its address
+    response = public_client.get("/admin/accounts/account/")
+    page = response.content.decode()
+    # then the site's own 403 page, in the reader's language
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in page and sentence in page
+    assert "Forbidden" not in page
