@@ -13,8 +13,9 @@ from django.conf import settings
 def slow_mark(key: str, seconds: float) -> None:
     """Count each start; the first run sleeps (long enough to be killed), a redelivery finishes."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    started = client.incr(f"{key}:started")
+    # The pid first: the tests read it as soon as the start is counted.
     client.set(f"{key}:pid", str(os.getpid()))
+    started = client.incr(f"{key}:started")
     if started == 1:
         time.sleep(seconds)
     client.incr(f"{key}:done")

@@ -57,8 +57,10 @@ print(json.dumps(results))
 
 
 def production_env(**extra: str) -> dict[str, str]:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings_production",
         "KONTO_DEBUG": "0",
         "KONTO_SECRET_KEY": secrets.token_urlsafe(48),
