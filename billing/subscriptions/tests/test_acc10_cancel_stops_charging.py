@@ -16,7 +16,8 @@ from accounts.models import Account, AccountEvent, AccountStatus, MailLog
 from accounts.users.models import User
 from billing.models import Document
 from billing.subscriptions.choices import ChargeStatus, SubscriptionStatus
-from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Plan, SandboxTransaction, Subscription
+from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Plan, Subscription
+from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.services.payment_methods import payment_method_add_card
 from billing.subscriptions.tests.conftest import subscribe
 from core import transitions

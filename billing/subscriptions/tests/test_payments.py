@@ -9,7 +9,8 @@ import time_machine
 from accounts.models import Account, AccountStatus, MailLog
 from billing.models import Invoice
 from billing.subscriptions.choices import ChargeStatus
-from billing.subscriptions.models import Charge, PaymentMethod, Plan, SandboxTransaction, Subscription
+from billing.subscriptions.models import Charge, PaymentMethod, Plan, Subscription
+from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.selectors import has_paid_subscription
 from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
 from billing.subscriptions.services.refusals import PaymentDeclined, SubscriptionError
