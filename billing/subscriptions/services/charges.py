@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.lifecycle import account_activate, account_suspend
 from accounts.models import Account, AccountStatus
@@ -34,6 +35,15 @@ from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYME
 from billing.tax import LineInput, TaxDecision
 from config.clock import now
 from core.transitions import transition
+
+# Why an account is suspended, as its Owner reads it in the suspension e-mail: lazy, so the mailer
+# renders it in the Owner's language, not in the language of the job that suspended the account.
+LIFETIME_DETAILS_MISSING = gettext_lazy(
+    "Billing details and a payment method are needed for the users beyond the lifetime package."
+)
+UNPAID_AFTER_LAST_RETRY = gettext_lazy(
+    "The subscription is unpaid: the renewal could not be charged, not even at the last retry."
+)
 
 
 def charge_claim(
@@ -195,13 +205,11 @@ def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
         # LTD-7/8: the first charge of a lifetime account asks for full billing details and a
         # payment method; until they are given the account has no access.
         if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
-            with translation.override(account.language):
-                reason = _("Billing details and a payment method are needed for the users beyond the lifetime package.")
-            account_suspend(account=account, actor=SYSTEM, reason=reason)
+            account_suspend(account=account, actor=SYSTEM, reason=LIFETIME_DETAILS_MISSING)
         return
     if charge.next_retry_at is None:
         if account.status in (AccountStatus.ACTIVE, AccountStatus.REACTIVATED):
-            account_suspend(account=account, actor=SYSTEM, reason="unpaid subscription (BIL-12)")
+            account_suspend(account=account, actor=SYSTEM, reason=UNPAID_AFTER_LAST_RETRY)
         return
     owner_mail(
         account,
