@@ -17,7 +17,7 @@ the public schema or in every account schema, e.g.:
 A source with `kept_reason` is never erased: erasure records what was kept and why.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -45,9 +45,16 @@ class Source:
     # Idempotent: erasing twice changes nothing the second time (an interrupted erasure resumes).
     erase: Callable[[str], EraseResult] | None = None
     kept_reason: str | Promise | None = None
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str | Promise] = field(default_factory=dict)
     # Rectification: field name -> function(email, new_value) -> list of (before, after).
     rectify: Callable[[str, str, str], list[tuple[str, str]]] | None = None
+    # The readable PDF (Art. 12(1)), all optional: one sentence on what the source is and why it
+    # is kept; each field's heading (default: its description); how a coded value reads (a
+    # mapping such as dict(Model.choices), or a function); amount field -> its currency field.
+    about: str | Promise | None = None
+    labels: Mapping[str, str | Promise] = field(default_factory=dict)
+    values: Mapping[str, Mapping[Any, Any] | Callable[[Any], Any]] = field(default_factory=dict)
+    amounts: Mapping[str, str] = field(default_factory=dict)
 
 
 _sources: dict[str, Source] = {}
@@ -67,3 +74,10 @@ def unregister(key: str) -> None:
 def registered() -> list[Source]:
     """Every registered source, in registration order."""
     return list(_sources.values())
+
+
+def verbose_names(model: Any, *names: str, **renamed: str) -> dict[str, str | Promise]:
+    """Headings for the readable export taken from the model's own field names:
+    `verbose_names(User, "email", joined="date_joined")` -> {"email": _("e-mail"), "joined": _("joined")}."""
+    pairs = {**{n: n for n in names}, **renamed}
+    return {key: model._meta.get_field(name).verbose_name for key, name in pairs.items()}

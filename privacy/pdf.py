@@ -9,7 +9,9 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from privacy import readable, registry
 from privacy.models import PrivacyRequest
+from privacy.registry import Scope, Source
 from privacy.selectors import register_summary
 
 FONT_CONFIG = FontConfiguration()
@@ -17,27 +19,19 @@ FONT_CONFIG = FontConfiguration()
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# The export's own fields (its date), read like any source's.
+ABOUT_EXPORT = Source(key="export", label="", scope=Scope.PUBLIC, collect=lambda email: [], kept_reason="")
+
+
 def _sections(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """One table per source, with the account as a column: a person in hundreds of accounts
-    gets one long table instead of hundreds of small ones (much faster to lay out)."""
-    sections: dict[str, dict[str, Any]] = {}
+    """One section per source, with the account as a column: a person in hundreds of accounts
+    gets one long table instead of hundreds of small ones (much faster to lay out). Headings and
+    values read in the active language (privacy/readable.py)."""
+    by_key = {s.key: s for s in registry.sources()}
+    places: dict[str, list[dict[str, Any]]] = {}
     for place in data["data"]:
-        section = sections.setdefault(
-            place["source"],
-            {
-                "label": place["label"],
-                "kept_by_law": place["kept_by_law"],
-                "columns": [],
-                "rows": [],
-                "by_account": False,
-            },
-        )
-        for record in place["records"]:
-            if not section["columns"]:
-                section["columns"] = list(record.keys())
-            section["by_account"] = section["by_account"] or bool(place["account"])
-            section["rows"].append((place["account"], [record.get(c) for c in section["columns"]]))
-    return list(sections.values())
+        places.setdefault(place["source"], []).append(place)
+    return [readable.section(by_key[key], found) for key, found in places.items() if key in by_key]
 
 
 def export_pdf_render(*, request: PrivacyRequest, data: dict[str, Any]) -> bytes:
@@ -48,6 +42,7 @@ def export_pdf_render(*, request: PrivacyRequest, data: dict[str, Any]) -> bytes
                 "req": request,
                 "data": data,
                 "sections": _sections(data),
+                "generated": readable.value(ABOUT_EXPORT, "generated_at", data["generated_at"])[0],
                 "register": register_summary(request.language),
             },
         )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The registry itself is core's, so apps below the privacy desk can register their sources too.
 from core.personal_data import EraseResult, Scope, Source, register, registered, unregister
+from privacy.readable import describe as described
 
 __all__ = ["EraseResult", "Scope", "Source", "describe", "register", "sources", "unregister"]
 
@@ -34,16 +35,8 @@ def sources() -> list[Source]:
 
 
 def describe() -> dict[str, Any]:
-    """The described schema of the export, one entry per source."""
-    return {
-        s.key: {
-            "label": str(s.label),
-            "scope": s.scope.value,
-            "kept_by_law": s.kept_reason is not None,
-            "fields": s.fields,
-        }
-        for s in sources()
-    }
+    """The described schema of the export, one entry per source, in the active language."""
+    return {s.key: described(s) for s in sources()}
 
 
 KEPT_PRIVACY_RECORDS = _(

@@ -4,11 +4,21 @@
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import MailLog
-from accounts.users.models import User
-from privacy.models import Consent, PrivacyRequest, SubjectFlag
+from accounts.models import MailLog, MailStatus
+from accounts.users.models import Role, User
+from core.personal_data import verbose_names
+from privacy.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentSource,
+    PrivacyRequest,
+    RequestKind,
+    RequestStatus,
+    SubjectFlag,
+)
 from privacy.registry import KEPT_PRIVACY_RECORDS, EraseResult, Scope, Source, register
 
 # Mails of the privacy desk itself are the proof that a request was answered.
@@ -65,14 +75,18 @@ def _users_rectify(email: str, field: str, value: str) -> list[tuple[str, str]]:
 
 
 USER_FIELDS = {
-    "email": "login e-mail address",
-    "full_name": "full name",
-    "role": "owner, admin or agent",
-    "language": "language of pages and e-mails",
-    "active": "whether the login may be used",
-    "joined": "when the login was created (ISO 8601)",
-    "last_login": "last login (ISO 8601)",
+    "email": _("login e-mail address"),
+    "full_name": _("full name"),
+    "role": _("owner, admin or agent"),
+    "language": _("language of pages and e-mails"),
+    "active": _("whether the login may be used"),
+    "joined": _("when the login was created (ISO 8601)"),
+    "last_login": _("last login (ISO 8601)"),
 }
+USER_LABELS = verbose_names(
+    User, "email", "full_name", "role", "language", "last_login", active="is_active", joined="date_joined"
+)
+USER_VALUES = {"role": dict(Role.choices), "language": dict(settings.LANGUAGES)}
 
 
 def _mail_collect(email: str, kept: bool) -> list[dict[str, Any]]:
@@ -98,11 +112,29 @@ def _mail_erase(email: str) -> EraseResult:
 
 
 MAIL_FIELDS = {
-    "sent": "when the e-mail was sent (ISO 8601)",
-    "subject": "subject line",
-    "template": "kind of e-mail",
-    "status": "queued, sent, failed or suppressed",
+    "sent": _("when the e-mail was sent (ISO 8601)"),
+    "subject": _("subject line"),
+    "template": _("kind of e-mail"),
+    "status": _("queued, sent, failed or suppressed"),
 }
+MAIL_LABELS = {"sent": _("sent"), "subject": _("subject"), "template": _("kind of e-mail"), "status": _("status")}
+# The mail's template name is a code; the person reads what the e-mail was about.
+MAIL_TOPICS = (
+    (PRIVACY_TEMPLATE_PREFIX, _("Your data-protection request")),
+    ("subprocessors_", _("Sub-processor notices")),
+    ("billing_", _("Invoices and payments")),
+    ("subscriptions_", _("Invoices and payments")),
+    ("lifetime_", _("Invoices and payments")),
+    ("newsletter", _("Newsletter")),
+    ("", _("Your login and account")),
+)
+
+
+def mail_topic(template: str) -> str:
+    return next(str(topic) for prefix, topic in MAIL_TOPICS if template.startswith(prefix))
+
+
+MAIL_VALUES = {"template": mail_topic, "status": dict(MailStatus.choices)}
 
 
 def _consents_collect(email: str) -> list[dict[str, Any]]:
@@ -140,72 +172,107 @@ register(
     Source(
         key="accounts.user",
         label=_("Your login in a customer account"),
+        about=_(
+            "The login you use in a customer account's helpdesk: we keep it so you can sign in, "
+            "for as long as the account's Owner or Admin keeps you on the team."
+        ),
         scope=Scope.ACCOUNT,
         collect=_users_collect,
         erase=_users_erase,
         rectify=_users_rectify,
         fields=USER_FIELDS,
+        labels=USER_LABELS,
+        values=USER_VALUES,
     )
 )
 register(
     Source(
         key="accounts.staff_user",
         label=_("Your staff login"),
+        about=_("Your login to the back office: we keep it so you can sign in while you work for us."),
         scope=Scope.PUBLIC,
         collect=_users_collect,
         erase=_users_erase,
         rectify=_users_rectify,
         fields=USER_FIELDS,
+        labels=USER_LABELS,
+        values=USER_VALUES,
     )
 )
 register(
     Source(
         key="accounts.maillog",
         label=_("E-mails we sent you"),
+        about=_(
+            "A record of each e-mail we sent you, kept as proof of what we told you and when "
+            "(for example receipts and notices of price changes)."
+        ),
         scope=Scope.PUBLIC,
         collect=lambda email: _mail_collect(email, kept=False),
         erase=_mail_erase,
         fields=MAIL_FIELDS,
+        labels=MAIL_LABELS,
+        values=MAIL_VALUES,
     )
 )
 register(
     Source(
         key="privacy.consent",
         label=_("Your consents"),
+        about=_("What you have agreed to, when and where, kept as proof of your consent until you withdraw it."),
         scope=Scope.PUBLIC,
         collect=_consents_collect,
         erase=_consents_erase,
         fields={
-            "purpose": "what the consent is for",
-            "given": "when it was given (ISO 8601)",
-            "source": "where it was given",
-            "withdrawn": "when it was withdrawn, if it was (ISO 8601)",
+            "purpose": _("what the consent is for"),
+            "given": _("when it was given (ISO 8601)"),
+            "source": _("where it was given"),
+            "withdrawn": _("when it was withdrawn, if it was (ISO 8601)"),
         },
+        labels={
+            "purpose": _("purpose"),
+            "given": _("given"),
+            "source": _("given through"),
+            "withdrawn": _("withdrawn"),
+        },
+        values={"purpose": dict(ConsentPurpose.choices), "source": dict(ConsentSource.choices)},
     )
 )
 register(
     Source(
         key="privacy.request",
         label=_("Your data-protection requests"),
+        about=_("The requests you made about your personal data and how far we have come with each."),
         scope=Scope.PUBLIC,
         collect=_requests_collect,
         kept_reason=KEPT_PRIVACY_RECORDS,
         fields={
-            "type": "the right exercised",
-            "received": "when we received it (ISO 8601)",
-            "status": "where it stands",
-            "due": "answer due by (date)",
-            "closed": "when it was closed (ISO 8601)",
+            "type": _("the right exercised"),
+            "received": _("when we received it (ISO 8601)"),
+            "status": _("where it stands"),
+            "due": _("answer due by (date)"),
+            "closed": _("when it was closed (ISO 8601)"),
         },
+        labels={
+            "type": _("request"),
+            "received": _("received"),
+            "status": _("status"),
+            "due": _("answer due by"),
+            "closed": _("closed"),
+        },
+        values={"type": dict(RequestKind.choices), "status": dict(RequestStatus.choices)},
     )
 )
 register(
     Source(
         key="privacy.correspondence",
         label=_("Our e-mails about your data-protection requests"),
+        about=_("The e-mails we sent you while handling your requests."),
         scope=Scope.PUBLIC,
         collect=lambda email: _mail_collect(email, kept=True),
         kept_reason=KEPT_PRIVACY_RECORDS,
         fields=MAIL_FIELDS,
+        labels=MAIL_LABELS,
+        values=MAIL_VALUES,
     )
 )

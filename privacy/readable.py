@@ -1,0 +1,141 @@
+"""The export as a person reads it (GDPR-6, Art. 12(1)): each source's records with translated
+headings and values, local dates and times, amounts with their currency, and nested details
+(a buyer's address) as lines. The JSON keeps the machine keys and values; this is only the PDF's
+view of them, built in the active language (the requester's)."""
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from core.personal_data import Source
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# Nested details printed as an address: these keys' values stand on their own line, unlabelled.
+ADDRESS_KEYS = ("name", "full_name", "company", "street", "postcode", "city", "country")
+# More columns than this and each record becomes a list of "heading: value" lines, which wrap on
+# a page, instead of a table row.
+WIDE = 5
+
+
+def when(value: datetime | date) -> str:
+    """A moment in the seller's time zone, to the minute, in the active language's format."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def label(source: Source, key: str) -> str:
+    heading = source.labels.get(key) or source.fields.get(key) or key.replace("_", " ")
+    text = str(heading)
+    return text[:1].upper() + text[1:]
+
+
+def _amount(value: Any, currency: Any) -> str:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{formats.number_format(number, 2, use_l10n=True, force_grouping=True)} {currency or ''}".strip()
+
+
+def _scalar(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime | date):
+        return when(value)
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return when(moment)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        day = parse_date(value)
+        if day is not None:
+            return when(day)
+    return str(value)
+
+
+def value(source: Source, key: str, raw: Any, record: Mapping[str, Any] | None = None) -> list[str]:
+    """One field's value as lines of text (one line for most, several for nested details)."""
+    if key in source.amounts and raw not in (None, ""):
+        return [_amount(raw, (record or {}).get(source.amounts[key]))]
+    shown = source.values.get(key)
+    if callable(shown):
+        raw = shown(raw)
+    elif shown is not None and not isinstance(raw, dict | list):
+        raw = shown.get(raw, raw)
+    if isinstance(raw, dict):
+        return _nested(source, raw)
+    if isinstance(raw, list | tuple):
+        return [line for item in raw for line in (value(source, key, item) if item is not None else [])] or ["—"]
+    return [_scalar(raw)]
+
+
+def _nested(source: Source, details: Mapping[str, Any]) -> list[str]:
+    """Nested details (a buyer snapshot): the address as an address, the rest as labelled lines."""
+    lines = []
+    place = " ".join(str(details[k]) for k in ("postcode", "city") if details.get(k))
+    for key in ("name", "full_name", "company", "street"):
+        if details.get(key):
+            lines.append(str(details[key]))
+    if place:
+        lines.append(place)
+    if details.get("country"):
+        lines.append(str(details["country"]))
+    for key, raw in details.items():
+        if key in ADDRESS_KEYS or raw in (None, ""):
+            continue
+        lines.append(f"{label(source, key)}: {', '.join(value(source, key, raw))}")
+    return lines or ["—"]
+
+
+def section(source: Source, places: list[dict[str, Any]]) -> dict[str, Any]:
+    """One source's section of the PDF: its heading, what it is and why it is kept, and its
+    records, as table rows or (a wide source) as one list of headings and values per record."""
+    keys: list[str] = []
+    for place in places:
+        for record in place["records"]:
+            keys += [k for k in record if k not in keys]
+    by_account = any(p["account"] for p in places)
+    records = []
+    for place in places:
+        for record in place["records"]:
+            records.append(
+                {
+                    "account": place["account"],
+                    "values": [value(source, k, record.get(k), record) for k in keys],
+                    "pairs": [(label(source, k), value(source, k, record.get(k), record)) for k in keys],
+                }
+            )
+    return {
+        "label": str(source.label),
+        "about": str(source.about) if source.about else "",
+        "kept_by_law": str(source.kept_reason) if source.kept_reason else "",
+        "columns": [label(source, k) for k in keys],
+        "records": records,
+        "by_account": by_account,
+        "wide": len(keys) + by_account > WIDE,
+    }
+
+
+def describe(source: Source) -> dict[str, Any]:
+    """A source's entry in the JSON's described schema, in the active language (the
+    requester's): machine keys stay as they are; headings and descriptions are translated."""
+    return {
+        "label": str(source.label),
+        "about": str(source.about) if source.about else None,
+        "scope": source.scope.value,
+        "kept_by_law": source.kept_reason is not None,
+        "fields": {key: str(description) for key, description in source.fields.items()},
+        "labels": {key: label(source, key) for key in source.fields},
+    }
