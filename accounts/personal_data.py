@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.users.models import Role
 from accounts.workspace.models import Invitation, LoginRecord
-from core.personal_data import EraseResult, Scope, Source, register
+from core.personal_data import EraseResult, Scope, Source, register, verbose_names
 
 
 def _logins_collect(email: str) -> list[dict[str, Any]]:
@@ -53,13 +54,18 @@ register(
         scope=Scope.ACCOUNT,
         collect=_logins_collect,
         erase=_logins_erase,
+        about=_(
+            "When and from which browser and network you logged in; kept to protect the account "
+            "against misuse and to detect a login shared between several people."
+        ),
         fields={
-            "at": "time of login (ISO 8601)",
-            "last_seen_at": "last activity of that session (ISO 8601)",
-            "browser": "the browser's user agent",
-            "ip": "IP address",
-            "network": "network (IPv4 /24 or IPv6 /48) used for shared-login detection",
+            "at": _("time of login (ISO 8601)"),
+            "last_seen_at": _("last activity of that session (ISO 8601)"),
+            "browser": _("the browser's user agent"),
+            "ip": _("IP address"),
+            "network": _("network (IPv4 /24 or IPv6 /48) used for shared-login detection"),
         },
+        labels=verbose_names(LoginRecord, "at", "last_seen_at", "ip", "network", browser="user_agent"),
     )
 )
 register(
@@ -69,11 +75,14 @@ register(
         scope=Scope.ACCOUNT,
         collect=_invitations_collect,
         erase=_invitations_erase,
+        about=_("Invitations to join a customer account's team, kept until they are accepted or withdrawn."),
         fields={
-            "email": "invited address",
-            "role": "role offered",
-            "sent": "sent (ISO 8601)",
-            "accepted": "accepted (ISO 8601)",
+            "email": _("invited address"),
+            "role": _("role offered"),
+            "sent": _("sent (ISO 8601)"),
+            "accepted": _("accepted (ISO 8601)"),
         },
+        labels=verbose_names(Invitation, "email", "role", sent="created_at", accepted="accepted_at"),
+        values={"role": dict(Role.choices)},
     )
 )

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import BillingProfile, Document, DocumentStatus
+from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus, ViesStatus
+from core.personal_data import verbose_names
 from privacy.registry import Scope, Source, register
 
 
@@ -42,6 +43,12 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
     ]
 
 
+PROFILE_KEYS = ("account", "name", "company", "street", "postcode", "city", "country", "email", "vat_number")
+# The buyer snapshot on a document holds the profile's fields: its lines are headed the same way.
+BUYER_LABELS = verbose_names(
+    BillingProfile, "email", "vat_number", "vat_status", "vies_consultation", "vies_checked_at"
+)
+
 register(
     Source(
         key="billing.documents",
@@ -49,14 +56,21 @@ register(
         scope=Scope.PUBLIC,
         collect=_documents_collect,
         kept_reason=_("Invoices and credit notes are kept for 10 years (Slovak accounting law)."),
+        about=_("The invoices and credit notes we issued with your name or address as the buyer."),
         fields={
-            "number": "document number",
-            "kind": "invoice or credit note",
-            "issued_at": "date of issue",
-            "buyer": "buyer details as printed on the document",
-            "gross_total": "total including VAT",
-            "currency": "currency",
+            "number": _("document number"),
+            "kind": _("invoice or credit note"),
+            "issued_at": _("date of issue"),
+            "buyer": _("buyer details as printed on the document"),
+            "gross_total": _("total including VAT"),
+            "currency": _("currency"),
         },
+        labels={
+            **verbose_names(Document, "number", "kind", "issued_at", "buyer", "gross_total", "currency"),
+            **BUYER_LABELS,
+        },
+        values={"kind": dict(DocumentKind.choices), "vat_status": dict(ViesStatus.choices)},
+        amounts={"gross_total": "currency"},
     )
 )
 register(
@@ -66,16 +80,18 @@ register(
         scope=Scope.PUBLIC,
         collect=_profiles_collect,
         kept_reason=_("Billing details are needed to invoice the account as long as it is a customer."),
+        about=_("The name, address and VAT number an account invoices to, with you as its contact."),
         fields={
-            "account": "account",
-            "name": "contact name",
-            "company": "company",
-            "street": "street",
-            "postcode": "postcode",
-            "city": "city",
-            "country": "country",
-            "email": "invoice e-mail",
-            "vat_number": "VAT number",
+            "account": _("account"),
+            "name": _("contact name"),
+            "company": _("company"),
+            "street": _("street"),
+            "postcode": _("postcode"),
+            "city": _("city"),
+            "country": _("country"),
+            "email": _("invoice e-mail"),
+            "vat_number": _("VAT number"),
         },
+        labels=verbose_names(BillingProfile, *PROFILE_KEYS),
     )
 )

@@ -19,9 +19,9 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 # Nested details printed as an address: these keys' values stand on their own line, unlabelled.
 ADDRESS_KEYS = ("name", "full_name", "company", "street", "postcode", "city", "country")
-# More columns than this and each record becomes a list of "heading: value" lines, which wrap on
-# a page, instead of a table row.
-WIDE = 5
+# More columns than this and each record becomes a list of headings and values, which wraps on a
+# page, instead of a table row.
+WIDE = 6
 
 
 def when(value: datetime | date) -> str:
@@ -106,6 +106,8 @@ def section(source: Source, places: list[dict[str, Any]]) -> dict[str, Any]:
     for place in places:
         for record in place["records"]:
             keys += [k for k in record if k not in keys]
+    # An amount prints its currency; the currency's own column would only repeat it.
+    keys = [k for k in keys if k not in source.amounts.values()]
     by_account = any(p["account"] for p in places)
     records = []
     for place in places:
@@ -124,7 +126,8 @@ def section(source: Source, places: list[dict[str, Any]]) -> dict[str, Any]:
         "columns": [label(source, k) for k in keys],
         "records": records,
         "by_account": by_account,
-        "wide": len(keys) + by_account > WIDE,
+        # Many columns, or nested details (an address) in a cell: one list per record instead.
+        "wide": len(keys) + by_account > WIDE or any(len(v) > 1 for r in records for v in r["values"]),
     }
 
 

@@ -3,9 +3,10 @@ desk's access and erasure requests (GDPR-6)."""
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import EraseResult, Scope, Source, register
+from core.personal_data import EraseResult, Scope, Source, register, verbose_names
 from subprocessors.models import Subscriber
 
 
@@ -34,12 +35,22 @@ register(
         scope=Scope.PUBLIC,
         collect=_collect,
         erase=_erase,
+        about=_("Your subscription to notices of changes to our sub-processors, kept until you unsubscribe."),
         fields={
-            "email": "subscribed address",
-            "language": "language of the notices",
-            "subscribed": "subscribed (ISO 8601)",
-            "confirmed": "double opt-in confirmed (ISO 8601)",
-            "unsubscribed": "unsubscribed (ISO 8601)",
+            "email": _("subscribed address"),
+            "language": _("language of the notices"),
+            "subscribed": _("subscribed (ISO 8601)"),
+            "confirmed": _("double opt-in confirmed (ISO 8601)"),
+            "unsubscribed": _("unsubscribed (ISO 8601)"),
         },
+        labels=verbose_names(
+            Subscriber,
+            "email",
+            "language",
+            subscribed="created_at",
+            confirmed="confirmed_at",
+            unsubscribed="unsubscribed_at",
+        ),
+        values={"language": dict(settings.LANGUAGES)},
     )
 )
