@@ -3,6 +3,7 @@ machine keys, codes, Python dicts or ISO timestamps; long values wrap instead of
 One page of each language is kept as a picture in var/test-artifacts/ to look at the layout."""
 
 import io
+import json
 import re
 import subprocess
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
+from django.utils.functional import Promise
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
@@ -18,8 +21,9 @@ from accounts.users.models import Role, User
 from accounts.workspace.models import LoginRecord
 from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus
 from conftest import PASSWORD
+from privacy import registry
 from privacy.links import verify_token
-from privacy.models import Consent, ConsentPurpose, ConsentSource, RequestKind
+from privacy.models import Consent, ConsentPurpose, ConsentSource, Export, RequestKind
 from privacy.services.export import export_create
 from privacy.services.intake import request_file
 from privacy.services.verification import verify_by_link
@@ -95,13 +99,18 @@ def person_everywhere(account_a):  # type: ignore[no-untyped-def]
     Consent.objects.create(email=EMAIL, purpose=ConsentPurpose.MARKETING, given_at=AT, source=ConsentSource.SIGNUP)
 
 
+def _export(language: str, capture) -> Export:  # type: ignore[no-untyped-def]
+    # filed and answered while the desk works in the other language
+    with translation.override("nb" if language == "da" else "da"):
+        with capture(execute=True):
+            request = request_file(kind=RequestKind.ACCESS, email=EMAIL, full_name="Kari Nordmann", language=language)
+            request = verify_by_link(token=verify_token(request))
+        with capture(execute=True):
+            return export_create(request=request, actor=None)
+
+
 def _export_pdf(language: str, capture) -> bytes:  # type: ignore[no-untyped-def]
-    with capture(execute=True):
-        request = request_file(kind=RequestKind.ACCESS, email=EMAIL, full_name="Kari Nordmann", language=language)
-        request = verify_by_link(token=verify_token(request))
-    with capture(execute=True):
-        export = export_create(request=request, actor=None)
-    with export.pdf_file.open("rb") as handle:
+    with _export(language, capture).pdf_file.open("rb") as handle:
         return handle.read()
 
 
@@ -145,3 +154,34 @@ def test_gdpr6_export_pdf_reads_as_a_document_in_the_requesters_language(
     # (a picture of the page with the data, to look at the layout)
     page = next(i for i, p in enumerate(pages, start=1) if VAT in re.sub(r"\s+", "", p))
     assert _screenshot(pdf, page, f"gdpr6-export-{language}").stat().st_size > 10_000
+
+
+def test_gdpr6_export_json_keeps_machine_keys_and_describes_them_in_the_requesters_language(
+    person_everywhere, django_capture_on_commit_callbacks
+):
+    # when a Danish-speaking person's export is made by a desk working in Norwegian
+    export = _export("da", django_capture_on_commit_callbacks)
+    with export.json_file.open("rb") as handle:
+        data = json.loads(handle.read())
+    logins = data["schema"]["accounts.logins"]
+    # then the records keep their machine keys and values, for a program to read
+    (place,) = [p for p in data["data"] if p["source"] == "accounts.logins"]
+    assert place["records"][0]["ip"] == IPV6
+    assert place["records"][0]["last_seen_at"] == AT.isoformat()
+    # and each source and field is described in Danish
+    assert logins["labels"]["ip"] == "IP-adresse"
+    assert logins["fields"]["browser"] == "browserens user agent"
+    assert logins["about"].startswith("Hvornår og fra hvilken browser")
+    assert data["schema"]["billing.documents"]["fields"]["gross_total"] == "i alt inkl. moms"
+
+
+def test_gdpr6_every_source_says_in_the_requesters_language_what_it_is_and_what_its_fields_are():
+    # a source registered without its sentence, or with a field described in English only,
+    # would print an English line or a machine key in a Danish or Norwegian export
+    untranslated = []
+    for source in registry.sources():
+        texts = {"label": source.label, "about": source.about, **source.fields, **source.labels}
+        untranslated += [f"{source.key}: {name}" for name, text in texts.items() if not isinstance(text, Promise)]
+        if not source.fields:
+            untranslated.append(f"{source.key}: no field described")
+    assert untranslated == []
