@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from billing.forms import COUNTRIES
 from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus, ViesStatus
 from core.personal_data import verbose_names
 from privacy.registry import Scope, Source, register
@@ -43,6 +44,7 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
     ]
 
 
+COUNTRY_NAMES = dict(COUNTRIES)
 PROFILE_KEYS = ("account", "name", "company", "street", "postcode", "city", "country", "email", "vat_number")
 # The buyer snapshot on a document holds the profile's fields: its lines are headed the same way.
 BUYER_LABELS = verbose_names(
@@ -69,7 +71,7 @@ register(
             **verbose_names(Document, "number", "kind", "issued_at", "buyer", "gross_total", "currency"),
             **BUYER_LABELS,
         },
-        values={"kind": dict(DocumentKind.choices), "vat_status": dict(ViesStatus.choices)},
+        values={"kind": dict(DocumentKind.choices), "vat_status": dict(ViesStatus.choices), "country": COUNTRY_NAMES},
         amounts={"gross_total": "currency"},
     )
 )
@@ -93,5 +95,6 @@ register(
             "vat_number": _("VAT number"),
         },
         labels=verbose_names(BillingProfile, *PROFILE_KEYS),
+        values={"country": COUNTRY_NAMES},
     )
 )

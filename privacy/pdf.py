@@ -31,7 +31,13 @@ def _sections(data: dict[str, Any]) -> list[dict[str, Any]]:
     places: dict[str, list[dict[str, Any]]] = {}
     for place in data["data"]:
         places.setdefault(place["source"], []).append(place)
-    return [readable.section(by_key[key], found) for key, found in places.items() if key in by_key]
+    # A source gone from the registry since the data was collected still prints, under its label.
+    return [readable.section(by_key.get(key) or _unknown(key, found[0]), found) for key, found in places.items()]
+
+
+def _unknown(key: str, place: dict[str, Any]) -> Source:
+    reason = place["kept_by_law"] or ""
+    return Source(key=key, label=place["label"], scope=Scope.PUBLIC, collect=lambda email: [], kept_reason=reason)
 
 
 def export_pdf_render(*, request: PrivacyRequest, data: dict[str, Any]) -> bytes:

@@ -91,7 +91,7 @@ def _nested(source: Source, details: Mapping[str, Any]) -> list[str]:
     if place:
         lines.append(place)
     if details.get("country"):
-        lines.append(str(details["country"]))
+        lines += value(source, "country", details["country"])
     for key, raw in details.items():
         if key in ADDRESS_KEYS or raw in (None, ""):
             continue

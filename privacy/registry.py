@@ -11,7 +11,11 @@ the erasure walk all of them. Adding a source is a few lines in the owning app, 
         collect=lambda email: [...],               # JSON-ready dicts
         erase=None,                                # nothing is erased ...
         kept_reason=_("Invoices are kept 10 years (Slovak accounting law)."),  # ... and this says why
-        fields={"number": "invoice number", ...},  # the described schema of the export
+        fields={"number": _("invoice number"), ...},  # the described schema of the export
+        # the readable PDF (Art. 12(1)): what it is and why it is kept, headings, coded values
+        about=_("The invoices we issued to you."),
+        labels=verbose_names(Document, "number", "kind"), values={"kind": dict(DocumentKind.choices)},
+        amounts={"gross_total": "currency"},
     ))
 
 A source with `kept_reason` is never erased: erasure records what was kept and why.

@@ -39,9 +39,10 @@ AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 RAW_KEYS = ("email", "full_name", "issued_at", "last_seen_at", "last_login", "gross_total", "vat_number", "vat_status")
 RAW_CODES = ("credit_note", "True", "False", "owner", "marketing", "signup", "privacy/", "Europe/Copenhagen")
 EXPECTED = {
-    # heading of the login records' IP column, a role, a yes, the local time, an amount with currency
-    "da": ("IP-adresse", "Administrator", "Ja", "14:07", "12.345,60 NOK", "Kreditnota"),
-    "nb": ("IP-adresse", "Administrator", "Ja", "14:07", "12 345,60 NOK", "Kreditnota"),
+    # heading of the login records' IP column, a role, a yes, the local time, an amount with its
+    # currency, a document kind, a country
+    "da": ("IP-adresse", "Administrator", "Ja", "14:07", "12.345,60 NOK", "Kreditnota", "Norge"),
+    "nb": ("IP-adresse", "Administrator", "Ja", "14:07", "12 345,60 NOK", "Kreditnota", "Norge"),
 }
 
 
