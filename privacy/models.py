@@ -4,9 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from config.clock import today
 from privacy.uploads import letter_path, private_storage
 
 
@@ -41,6 +42,20 @@ class Channel(models.TextChoices):
     MINKONTO = "minkonto", _("Min konto")
     WRITTEN = "written", _("Written request")
     STAFF = "staff", _("Registered by staff")
+    # GDPR-10: received outside the portal and registered by staff.
+    EMAIL = "email", _("E-mail to us")
+    PHONE = "phone", _("Phone call")
+    LETTER = "letter", _("Letter by post")
+
+
+def reference_next() -> str:
+    """GDPR-10: the case reference, e.g. "GDPR-2026-000123". The number comes from a database
+    sequence (migration 0005), so it is unique and never reused, even after a purge or a
+    rollback."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('privacy_request_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"GDPR-{today().year}-{number:06d}"
 
 
 class PrivacyRequest(models.Model):
@@ -57,6 +72,7 @@ class PrivacyRequest(models.Model):
     }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("case reference"), max_length=24, unique=True, default=reference_next, editable=False)
     kind = models.CharField(_("type"), max_length=24, choices=RequestKind.choices)
     role = models.CharField(_("our role"), max_length=16, choices=RequestRole.choices, default=RequestRole.CONTROLLER)
     status = models.CharField(
@@ -101,6 +117,16 @@ class PrivacyRequest(models.Model):
         related_name="+",
     )
     received_at = models.DateTimeField(_("received"), db_index=True)
+    # GDPR-10: the staff member who registered a request received by e-mail, phone or letter.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     verification_method = models.CharField(_("verified by"), max_length=32, blank=True)
     due_on = models.DateField(_("due"))
@@ -125,7 +151,7 @@ class PrivacyRequest(models.Model):
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()}"
+        return f"{self.reference} {self.get_kind_display()}"
 
     @property
     def is_verified(self) -> bool:
@@ -134,6 +160,25 @@ class PrivacyRequest(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in {RequestStatus.COMPLETED, RequestStatus.REFUSED}
+
+
+class RequestAttachment(models.Model):
+    """GDPR-10: a file staff received with a request (the letter, a scanned ID, an e-mail printed
+    to PDF). Checked by content like the signed letter and kept outside any web root; part of
+    the request's own record, deleted with it."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=letter_path, storage=private_storage, max_length=200)
+    name = models.CharField(_("name of the uploaded file"), max_length=255, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.file.name
 
 
 class AuditAction(models.TextChoices):
