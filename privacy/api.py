@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from privacy import selectors
-from privacy.models import AuditEvent, PrivacyRequest, ProcessingRecord
+from privacy.models import AuditEvent, PrivacyRequest
+from privacy.records import ProcessingRecord
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 """Demo processing records (the Art. 30 register), written fresh for the demo. Idempotent:
 `processing_records_ensure()` can run on every `make run`."""
 
-from privacy.models import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
+from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
 
 DEMO_RECORDS = [
     {

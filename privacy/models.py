@@ -3,11 +3,14 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from config.clock import today
+
+# The register of processing activities (Art. 30) lives in privacy/records.py; imported here so
+# its model is registered with the app.
+from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord  # noqa: F401
 from privacy.uploads import letter_path, private_storage
 
 
@@ -72,7 +75,9 @@ class PrivacyRequest(models.Model):
     }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reference = models.CharField(_("case reference"), max_length=24, unique=True, default=reference_next, editable=False)
+    reference = models.CharField(
+        _("case reference"), max_length=24, unique=True, default=reference_next, editable=False
+    )
     kind = models.CharField(_("type"), max_length=24, choices=RequestKind.choices)
     role = models.CharField(_("our role"), max_length=16, choices=RequestRole.choices, default=RequestRole.CONTROLLER)
     status = models.CharField(
@@ -201,6 +206,13 @@ class AuditAction(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
     PURGED = "purged", _("Unverified request purged")
     RETENTION = "retention", _("Retention run")
+    # Erasure in steps (GDPR-8, GDPR-10): what staff saw, what they decided, what the worker did.
+    ERASURE_PREVIEWED = "erasure_previewed", _("Erasure preview shown")
+    ERASURE_HELD = "erasure_held", _("Erasure held")
+    ERASURE_DECIDED = "erasure_decided", _("Erasure decision")
+    ERASURE_CONFIRMED = "erasure_confirmed", _("Erasure confirmed")
+    TASK_QUEUED = "task_queued", _("Work queued")
+    TASK_FAILED = "task_failed", _("Work failed")
 
 
 class AuditEvent(models.Model):
@@ -330,76 +342,3 @@ class ErasureStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.schema_name}"
-
-
-class DataCategory(models.TextChoices):
-    NAME = "name", _("Name")
-    ADDRESS = "address", _("Address")
-    PHONE = "phone", _("Phone number")
-    EMAIL = "email", _("E-mail address")
-    IP = "ip", _("IP address")
-    PURCHASES = "purchases", _("Purchases")
-    USAGE = "usage", _("Product usage")
-    CALLS = "calls", _("Phone calls and recordings")
-    CONTACT = "contact", _("Other contact (e-mail, chat, Facebook, tweets)")
-    SUPPORT = "support", _("Support data")
-    GEO = "geo", _("Geolocation")
-    BROWSER = "browser", _("Browser and system data")
-
-
-class DataSubjectGroup(models.TextChoices):
-    CUSTOMERS = "customers", _("Customers and their users")
-    PROSPECTS = "prospects", _("Prospects and newsletter subscribers")
-    END_USERS = "end_users", _("Our customers' end users (as processor)")
-
-
-class LegalBasis(models.TextChoices):
-    CONSENT = "consent", _("Consent (Art. 6(1)(a))")
-    CONTRACT = "contract", _("Contract (Art. 6(1)(b))")
-    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (Art. 6(1)(c))")
-    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (Art. 6(1)(f))")
-
-
-class DataSource(models.TextChoices):
-    SUBJECT = "subject", _("From you")
-    CUSTOMER = "customer", _("From the customer you work for")
-    SERVICE = "service", _("From your use of the service")
-
-
-class ProcessingRecord(models.Model):
-    """The record of processing activities (GDPR Art. 30), kept by staff in the admin. The
-    data-processing page and the Art. 15 cover letter are built from it. Free text is kept in
-    both languages; the enumerated parts are translated by the portal."""
-
-    title_da = models.CharField(_("title (Danish)"), max_length=200)
-    title_nb = models.CharField(_("title (Norwegian)"), max_length=200)
-    purpose_da = models.TextField(_("purpose (Danish)"))
-    purpose_nb = models.TextField(_("purpose (Norwegian)"))
-    legal_basis = models.CharField(_("legal basis"), max_length=24, choices=LegalBasis.choices)
-    categories = ArrayField(models.CharField(max_length=16, choices=DataCategory.choices), verbose_name=_("categories"))
-    subjects = ArrayField(
-        models.CharField(max_length=16, choices=DataSubjectGroup.choices), verbose_name=_("data subjects")
-    )
-    sources = ArrayField(models.CharField(max_length=16, choices=DataSource.choices), verbose_name=_("sources"))
-    recipients = models.TextField(_("recipients"), help_text=_("Legal entities, one per line."))
-    retention_years = models.PositiveSmallIntegerField(_("retention in years"), default=5)
-    retention_da = models.CharField(_("retention (Danish)"), max_length=300)
-    retention_nb = models.CharField(_("retention (Norwegian)"), max_length=300)
-    profiling = models.BooleanField(_("profiling or automated decisions"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    published = models.BooleanField(_("published"), default=True)
-
-    class Meta:
-        verbose_name = _("processing record")
-        verbose_name_plural = _("processing records (Art. 30)")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.title_da
-
-    def text(self, field: str, language: str) -> str:
-        return getattr(self, f"{field}_{'nb' if language == 'nb' else 'da'}")
-
-    @property
-    def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

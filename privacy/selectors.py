@@ -12,16 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import SellerProfile
 from config.clock import now, today
-from privacy.models import (
-    DataCategory,
-    DataSource,
-    DataSubjectGroup,
-    LegalBasis,
-    PrivacyRequest,
-    ProcessingRecord,
-    RequestKind,
-    RequestStatus,
-)
+from privacy.models import PrivacyRequest, RequestKind, RequestStatus
+from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
 
 # GDPR-1: the supervisory authority of the controller's main establishment.
 SUPERVISORY_AUTHORITY = {

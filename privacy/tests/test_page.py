@@ -3,7 +3,7 @@
 import pytest
 
 from privacy.demo import processing_records_ensure
-from privacy.models import ProcessingRecord
+from privacy.records import ProcessingRecord
 
 pytestmark = pytest.mark.django_db
 
