@@ -8,7 +8,9 @@ from django.db.models import QuerySet
 
 from accounts.models import Account
 from accounts.services import account_url
-from billing.models import BillingProfile, Document, DocumentStatus
+from billing.forms import COUNTRIES
+from billing.models import BillingProfile, Document, DocumentStatus, SellerProfile
+from config.clock import now
 
 
 def account_documents(*, account: Account) -> QuerySet[Document]:
@@ -90,3 +92,15 @@ def documents_in_period(*, start: date, end: date) -> QuerySet[Document]:
         .filter(issued_at__date__gte=start, issued_at__date__lte=end)
         .order_by("kind", "sequence")
     )
+
+
+def seller_profile_current() -> SellerProfile | None:
+    """The seller profile in force now, or None before staff have entered one. Public pages read
+    it (E-commerce Directive Art. 5: who provides the service); invoicing uses
+    billing.services.seller.seller_current, which refuses to go on without one."""
+    return SellerProfile.objects.filter(valid_from__lte=now()).order_by("-valid_from", "-id").first()
+
+
+def seller_country_name(seller: SellerProfile) -> str:
+    """The seller's country in the reader's language (the profile stores the ISO code)."""
+    return str(dict(COUNTRIES).get(seller.country, seller.country))
