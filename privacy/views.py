@@ -14,6 +14,7 @@ from core.links import public_url
 from privacy.forms import CodeForm, MinkontoRequestForm, RequestForm, WrittenWithdrawalForm
 from privacy.marketing import marketing_allowed, unsubscribe_email
 from privacy.models import Channel, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
+from privacy.requirements import record_requirements
 from privacy.selectors import register_summary
 from privacy.services.consents import consent_give, consent_withdraw
 from privacy.services.export import export_open
@@ -26,7 +27,11 @@ def _language() -> str:
 
 
 def data_processing(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/data_processing.html", {"register": register_summary(_language())})
+    register = register_summary(_language())
+    # Art. 13(2)(e): each activity says whether giving its data is a legal or contractual requirement.
+    for record, requirement in zip(register["records"], record_requirements(), strict=False):
+        record["requirement"] = requirement
+    return render(request, "privacy/data_processing.html", {"register": register})
 
 
 def _message_page(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
