@@ -190,6 +190,52 @@ ANNOUNCED = {
     },
 }
 
+TERMS_2_EN = """## 1. The service
+We provide a helpdesk service that you pay for per agent. The subscription is paid in advance, for a month or a year at a time.
+
+## 2. Your account
+Each login belongs to one person and may not be shared. The account's Owner is responsible for payment and can close the account with the "Stop konto" button in Min konto. Closing takes effect at once: you are not charged again, access ends, and the account's data are deleted and cannot be restored.
+
+## 3. Right of withdrawal for consumers
+If you buy as a consumer, that is for yourself and not for a business, you may withdraw within 14 days of the day you order a paid subscription, without giving a reason. A clear message to us before the deadline is enough, for example an e-mail to the address under "Who provides the service" at the bottom of this page. If you asked us to start the service within those 14 days, you pay for the days you had it; we refund the rest no later than 14 days after we receive your message, using the means of payment you used.
+
+## 4. Your data
+Your data are stored in the data region of your account. The companies that process data for us are on a public list, and we announce a new one at least 30 days before it starts.
+
+## 5. When we change these terms
+A new version is posted here with the date it takes effect, and it applies to new customers from that day. If you are already a customer, the account's Owner is told by e-mail and in Min konto at least 30 days before the change applies to you. If you do not want to continue on the new terms, you can close the account with "Stop konto" before then and pay nothing more. If you keep using the service after that date, the new terms apply."""
+
+TERMS_2_DA = """## 1. Tjenesten
+Vi leverer en helpdesk-tjeneste, som du betaler for pr. agent. Abonnementet betales forud for en måned eller et år ad gangen.
+
+## 2. Din konto
+Hvert login tilhører én person og må ikke deles. Kontoens ejer står for betalingen og kan lukke kontoen med knappen »Stop konto« under Min konto. Lukningen gælder med det samme: du bliver ikke opkrævet igen, adgangen ophører, og kontoens data slettes og kan ikke genskabes.
+
+## 3. Fortrydelsesret for forbrugere
+Køber du som forbruger, altså til dig selv og ikke til en virksomhed, har du 14 dages fortrydelsesret fra den dag, du bestiller et betalt abonnement. Du behøver ikke at give en begrundelse. Det er nok at give os en klar besked inden fristen, fx en e-mail til adressen under »Hvem leverer tjenesten« nederst på siden. Har du bedt os om at starte tjenesten inden for de 14 dage, betaler du for de dage, du har haft den; resten får du tilbage senest 14 dage efter, at vi har modtaget din besked, med det betalingsmiddel, du brugte.
+
+## 4. Dine data
+Dine data opbevares i din kontos dataregion. De virksomheder, der behandler data for os, står på en offentlig liste, og vi varsler en ny mindst 30 dage, før den tages i brug.
+
+## 5. Når vi ændrer vilkårene
+En ny udgave offentliggøres her med den dato, hvor den træder i kraft, og gælder for nye kunder fra den dag. Er du allerede kunde, får kontoens ejer besked pr. e-mail og i Min konto mindst 30 dage, før ændringen gælder for dig. Vil du ikke fortsætte på de nye vilkår, kan du lukke kontoen med »Stop konto« inden da og betaler så ikke mere. Bruger du tjenesten efter den dato, gælder de nye vilkår."""
+
+TERMS_2_NB = """## 1. Tjenesten
+Vi leverer en helpdesk-tjeneste som du betaler for per agent. Abonnementet betales forskuddsvis for en måned eller et år om gangen.
+
+## 2. Kontoen din
+Hver pålogging tilhører én person og skal ikke deles. Kontoens eier har ansvaret for betalingen og kan avslutte kontoen med knappen «Stopp konto» under Min konto. Avslutningen gjelder straks: du blir ikke belastet igjen, tilgangen opphører, og kontoens data slettes og kan ikke gjenopprettes.
+
+## 3. Angrerett for forbrukere
+Kjøper du som forbruker, altså til deg selv og ikke til en virksomhet, har du 14 dagers angrerett fra dagen du bestiller et betalt abonnement. Du trenger ikke å oppgi noen grunn. Det holder å gi oss en tydelig melding innen fristen, for eksempel en e-post til adressen under «Hvem leverer tjenesten» nederst på siden. Har du bedt oss starte tjenesten innen de 14 dagene, betaler du for dagene du har hatt den; resten får du tilbake senest 14 dager etter at vi har mottatt meldingen din, med det betalingsmiddelet du brukte.
+
+## 4. Dataene dine
+Dataene dine lagres i kontoens dataregion. Virksomhetene som behandler data for oss, står på en offentlig liste, og vi varsler en ny minst 30 dager før den tas i bruk.
+
+## 5. Når vi endrer vilkårene
+En ny versjon publiseres her med datoen den trer i kraft, og gjelder for nye kunder fra den dagen. Er du allerede kunde, får kontoens eier beskjed på e-post og i Min konto minst 30 dager før endringen gjelder for deg. Vil du ikke fortsette på de nye vilkårene, kan du avslutte kontoen med «Stopp konto» før den tid og betaler da ikke mer. Bruker du tjenesten etter den datoen, gjelder de nye vilkårene."""
+
+
 TERMS = [
     {
         "effective": date(2019, 10, 28),
@@ -201,13 +247,11 @@ TERMS = [
         },
     },
     {
+        # The version in effect: it tells consumers of their right of withdrawal and tells
+        # existing customers how they hear of a change before it applies to them.
         "effective": date(2026, 11, 1),
         "title": {"en": "Terms of service", "da": "Servicevilkår", "nb": "Tjenestevilkår"},
-        "body": {
-            "en": '## 1. The service\nWe provide a helpdesk service per agent, billed in advance monthly or annually.\n\n## 2. Your account\nOne login is one person. The Owner manages billing and may close the account with "Stop konto".\n\n## 3. Your data\nYour data stays in the data region of your account. Our sub-processors are listed publicly, and we announce new ones 30 days ahead.\n\n## 4. Changes\nWe may change these terms. A change takes effect when it is posted here; continued use means acceptance.',
-            "da": '## 1. Tjenesten\nVi leverer en helpdesk-tjeneste pr. agent, der faktureres forud pr. måned eller år.\n\n## 2. Din konto\nÉt login er én person. Ejeren administrerer betalingen og kan lukke kontoen med "Stop konto".\n\n## 3. Dine data\nDine data bliver i din kontos dataregion. Vores underdatabehandlere står på en offentlig liste, og nye varsles 30 dage i forvejen.\n\n## 4. Ændringer\nVi kan ændre disse vilkår. En ændring gælder fra den offentliggøres her; fortsat brug betyder, at du accepterer den.',
-            "nb": '## 1. Tjenesten\nVi leverer en helpdesk-tjeneste per agent, fakturert forskuddsvis per måned eller år.\n\n## 2. Kontoen din\nÉn pålogging er én person. Eieren administrerer betalingen og kan avslutte kontoen med "Stop konto".\n\n## 3. Dataene dine\nDataene dine blir i kontoens dataregion. Underdatabehandlerne våre står på en offentlig liste, og nye varsles 30 dager i forveien.\n\n## 4. Endringer\nVi kan endre disse vilkårene. En endring gjelder fra den publiseres her; fortsatt bruk betyr at du godtar den.',
-        },
+        "body": {"en": TERMS_2_EN, "da": TERMS_2_DA, "nb": TERMS_2_NB},
     },
 ]
 
