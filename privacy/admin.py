@@ -26,6 +26,7 @@ from accounts.models import Account
 from config.clock import today
 from core.transitions import IllegalTransition
 from privacy import selectors
+from privacy.admin_intake import StaffIntakeAdminMixin
 from privacy.models import (
     AuditEvent,
     Consent,
@@ -88,7 +89,7 @@ BAND_COLOURS = {"overdue": "#b3261e", "near": "#9a6400", "ok": "#1e7a46", "close
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
+class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: privacy/admin_intake.py
     list_display = ["id", "kind", "status", "owner", "received_at", "due_on", "days_left"]
     list_filter = [QueueFilter, "kind", "role", "status"]
     search_fields = ["email", "full_name", "company"]

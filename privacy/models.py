@@ -52,13 +52,15 @@ class Channel(models.TextChoices):
 
 
 def reference_next() -> str:
-    """GDPR-10: the case reference, e.g. "GDPR-2026-000123". The number comes from a database
+    """GDPR-10: the case reference, e.g. "GDPR-2026-00123". The number comes from a database
     sequence (migration 0005), so it is unique and never reused, even after a purge or a
-    rollback."""
+    rollback. Five digits, not six: the mailer takes a run of six digits for a one-time code
+    and keeps it out of the mail log (accounts/mail_redact.py), and the log must show the
+    reference."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('privacy_request_reference_seq')")
         (number,) = cursor.fetchone()
-    return f"GDPR-{today().year}-{number:06d}"
+    return f"GDPR-{today().year}-{number:05d}"
 
 
 class PrivacyRequest(models.Model):

@@ -16,7 +16,7 @@ def references_backfill(apps, schema_editor) -> None:  # type: ignore[no-untyped
         for request in PrivacyRequest.objects.order_by("id"):
             cursor.execute("SELECT nextval('privacy_request_reference_seq')")
             (number,) = cursor.fetchone()
-            request.reference = f"GDPR-{timezone.localdate(request.received_at).year}-{number:06d}"
+            request.reference = f"GDPR-{timezone.localdate(request.received_at).year}-{number:05d}"
             request.save(update_fields=["reference"])
 
 

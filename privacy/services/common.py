@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.mailer import mail_send
 from privacy.audit import audit_write
 from privacy.models import AuditAction, PrivacyRequest, RequestStatus
+from privacy.selectors import controller
 
 CODE_TTL = timedelta(hours=24)
 CODE_MAX_ATTEMPTS = 5
@@ -38,12 +39,13 @@ def require_open(request: PrivacyRequest) -> None:
 
 
 def requester_mail(request: PrivacyRequest, template: str, actor: str, **context: Any) -> None:
-    """A mail to the requester, in the requester's language, logged in the audit trail."""
+    """A mail to the requester, in the requester's language, logged in the audit trail, signed
+    by the controller (GDPR-10: the seller profile) and carrying the case reference."""
     mail_send(
         to=request.email,
         template=f"privacy/{template}",
         language=request.language,
-        context={"req": request, **context},
+        context={"req": request, "controller": controller(), **context},
         # Codes, verification and download links: the mail log must not hold them (issue 15).
         secret=("code", "link", "code_url", "pdf_url", "json_url"),
     )

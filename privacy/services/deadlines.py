@@ -18,6 +18,7 @@ from core.transitions import transition
 from privacy.audit import actor_label, audit_write
 from privacy.models import AuditAction, PrivacyRequest, RequestRole, RequestStatus
 from privacy.outcomes import outcome_text
+from privacy.selectors import controller
 from privacy.services.common import (
     HANDOVER_DAYS,
     MAX_EXTENSION_MONTHS,
@@ -134,7 +135,7 @@ def request_hand_over(*, request: PrivacyRequest, account: Account, actor: User 
             to=owner_email,
             template="privacy/handover",
             language=owner_language,
-            context={"req": request, "account": account},
+            context={"req": request, "account": account, "controller": controller()},
             account=account,
         )
     audit_write(
