@@ -69,6 +69,8 @@ def secret_context() -> tuple[dict, set[str]]:
     account = SimpleNamespace(name="Alfa Support ApS", slug="alfa")
     request = SimpleNamespace(
         pk=7,
+        # GDPR-10: the case reference every privacy mail carries; the log must keep it readable.
+        reference="GDPR-2027-00007",
         full_name="Kari Nordmann",
         email="kari@example.org",
         details="",
@@ -85,6 +87,11 @@ def secret_context() -> tuple[dict, set[str]]:
         "account": account,
         "name": "Alfa Support ApS",
         "req": request,
+        "controller": {
+            "name": "Kontoportal s.r.o.",
+            "address": "Mlynské nivy 5, 821 09 Bratislava",
+            "email": "privacy@kontoportal.localhost",
+        },
         "requests": [request],
         "r": request,
         "inviter": SimpleNamespace(full_name="Anne Alfa"),
@@ -164,6 +171,9 @@ def test_mail_log_holds_no_usable_link_or_code(template, language, mailoutbox, d
     log = MailLog.objects.get(pk=log.pk)
     assert_nothing_usable(log.subject, secrets)
     assert_nothing_usable(log.body, secrets)
+    # … and keeps what staff look for: the case reference of a privacy mail (GDPR-10)
+    if template.startswith("privacy/"):
+        assert "GDPR-2027-00007" in log.subject + log.body
     # … but says that one was sent, in the recipient's language
     notes = {"da": ("[link fjernet fra loggen]", "[kode fjernet fra loggen]")}.get(language)
     if notes and used:

@@ -35,6 +35,7 @@ from billing.subscriptions.tests.conftest import billing_profile_ensure, referen
 from core.links import account_url, public_url
 from privacy.links import verify_token
 from privacy.models import PrivacyRequest, RequestKind
+from privacy.selectors import controller
 from privacy.services.export import export_create
 from privacy.services.intake import request_file
 from privacy.services.verification import verify_by_link
@@ -99,6 +100,7 @@ def world_build(language: str, accounts: tuple[Account, Account]) -> World:
         )
     names = [account.name, owner.full_name, plan.name, str(charge.payment_method or ""), *FIXED_NAMES]
     names += [s for doc in (invoice, credit_note) for s in strings_in(doc.seller) + strings_in(doc.buyer)]
+    names += strings_in(controller())  # the signature of the privacy mails (GDPR-10)
     return World(language, account, owner, plan, charge, invoice, credit_note, request, names)
 
 
@@ -140,6 +142,7 @@ def contexts_for(template: str, w: World) -> list[dict]:
         ),
         "effective_from": when,
         "req": w.request,
+        "controller": controller(),
         "requests": [w.request],
         "link": public_url("/privacy/verify/eyJyIjoiMTIzNDU2Nzgtb2aGVq:1vXyZa:Qm9vTm90QVJlYWxTaWduYXR1cmU/"),
         "code": "482913",
