@@ -26,6 +26,7 @@ from accounts.models import Account
 from config.clock import today
 from core.transitions import IllegalTransition
 from privacy import selectors
+from privacy.admin_erasure import erasure_view
 from privacy.admin_intake import StaffIntakeAdminMixin
 from privacy.models import (
     AuditEvent,
@@ -49,8 +50,9 @@ from privacy.services.deadlines import (
     request_hand_over,
     request_refuse,
 )
-from privacy.services.erasure import erasure_run, rectification_apply
-from privacy.services.export import export_create, export_revoke
+from privacy.services.erasure import erasure_progress, rectification_apply, work_running
+from privacy.services.export import export_revoke
+from privacy.tasks import export_queue
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -165,6 +167,10 @@ class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: 
                     "accounts": Account.objects.customers().order_by("name"),
                     "action_url": reverse("admin:privacy_request_act", args=[obj.pk]),
                     "kinds": RequestKind,
+                    "erasure_url": reverse("admin:privacy_request_erasure", args=[obj.pk]),
+                    # Work on the worker: the page says so and reloads until it is done.
+                    "running": work_running(obj),
+                    "progress": erasure_progress(obj) if obj.kind == RequestKind.ERASURE else None,
                 }
             )
         return super().change_view(request, object_id, form_url, extra)
@@ -172,12 +178,20 @@ class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: 
     def get_urls(self) -> list:
         return [
             path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="privacy_request_act"),
+            path(
+                "<int:pk>/erasure/",
+                self.admin_site.admin_view(self.erasure_page),
+                name="privacy_request_erasure",
+            ),
             path("<int:pk>/letter/", self.admin_site.admin_view(self.letter_view), name="privacy_request_letter"),
             *super().get_urls(),
         ]
 
     def act_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _act(self, request, pk)
+
+    def erasure_page(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return erasure_view(self, request, pk)
 
 
 def _whole_number(raw: str | None) -> int:
@@ -195,8 +209,8 @@ ACTIONS = {
     ),
     "refuse": lambda req, post, user: request_refuse(request=req, reason=post.get("reason", ""), actor=user),
     "complete": lambda req, post, user: request_complete(request=req, outcome=post.get("outcome", ""), actor=user),
-    "export": lambda req, post, user: export_create(request=req, actor=user),
-    "erase": lambda req, post, user: erasure_run(request=req, actor=user),
+    # Queued for the worker; the erasure has its own page with a preview and a confirmation.
+    "export": lambda req, post, user: export_queue(request=req, actor=user),
     "restrict": lambda req, post, user: restriction_apply(request=req, actor=user),
     "rectify": lambda req, post, user: rectification_apply(
         request=req, field="full_name", value=post.get("value", ""), actor=user

@@ -4,6 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
+from config.celery import app
 from privacy import selectors
 from privacy.models import AuditAction, RequestKind, RequestStatus
 from privacy.services.deadlines import request_assign, request_complete
@@ -43,9 +44,14 @@ def test_gdpr5_staff_extend_and_refuse_through_the_desk_are_audited(staff_client
     assert request.audit_events.filter(action=AuditAction.ASSIGNED, actor=f"staff:{staff_user.email}").exists()
 
 
-def test_gdpr6_staff_export_through_the_desk(staff_client, verified_request):
+def test_gdpr6_staff_export_through_the_desk(staff_client, verified_request, django_capture_on_commit_callbacks):
     request = verified_request()
-    staff_client.post(f"/admin/privacy/privacyrequest/{request.pk}/act/", {"action": "export"})
+    app.conf.task_always_eager = True  # queued after commit, run where it is sent
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_client.post(f"/admin/privacy/privacyrequest/{request.pk}/act/", {"action": "export"})
+    finally:
+        app.conf.task_always_eager = False
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED and request.exports.count() == 1
 
