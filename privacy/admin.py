@@ -103,7 +103,8 @@ class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: 
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Every change goes through a service, so that it is checked and audited.
-        return [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude] + ["letter", "outcome_sent"]
+        fields = [f.name for f in PrivacyRequest._meta.fields if f.name not in self.exclude]
+        return [*fields, "letter", "outcome_sent", "attachment_links"]  # attachments: GDPR-10, admin_intake.py
 
     @admin.display(description=_("outcome as sent to the requester"))
     def outcome_sent(self, obj: PrivacyRequest) -> str:

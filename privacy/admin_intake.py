@@ -108,9 +108,6 @@ class StaffIntakeAdminMixin:
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return ["=reference", *super().get_search_fields(request)]  # type: ignore[misc]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*super().get_readonly_fields(request, obj), "attachment_links"]  # type: ignore[misc]
-
     @admin.display(description=_("attachments"))
     def attachment_links(self, obj: PrivacyRequest) -> str:
         attachments = list(obj.attachments.all())

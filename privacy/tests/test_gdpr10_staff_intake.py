@@ -118,6 +118,7 @@ def test_gdpr10_staff_registered_phone_request_has_its_channel_and_reference(
     page = staff_client.get(response["Location"]).content.decode()
     assert req.reference in page
     attachment = req.attachments.get()
+    assert f"/admin/privacy/privacyrequest/{req.pk}/attachment/{attachment.pk}/" in page
     download = staff_client.get(f"/admin/privacy/privacyrequest/{req.pk}/attachment/{attachment.pk}/")
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
