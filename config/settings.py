@@ -203,6 +203,8 @@ EMAIL_PORT = int(env("EMAIL_PORT", "1025"))
 EMAIL_TIMEOUT = 5
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Kontoportal <no-reply@kontoportal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# GDPR Art. 37-39: the data protection officer, named with a contact in every Art. 15 letter.
+PRIVACY_DPO = {"name": env("DPO_NAME"), "email": env("DPO_EMAIL", "dpo@kontoportal.localhost")}
 
 CELERY_BROKER_URL = env("BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("RESULT_BACKEND", REDIS_URL)

@@ -1,7 +1,22 @@
 """Demo processing records (the Art. 30 register), written fresh for the demo. Idempotent:
-`processing_records_ensure()` can run on every `make run`."""
+`processing_records_ensure()` can run on every `make run`.
+
+Recipients are the demo registry's entries (subprocessors/management/commands/load_registry_demo.py),
+named by key: the register, the Art. 15 letter and the public registry name the same companies."""
 
 from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
+
+# Hosting in every data region: the letter keeps those of the regions the person's data is in.
+HOSTING = [
+    "linode-eu",
+    "aws-ireland",
+    "websupport-eu",
+    "linode-uk",
+    "linode-us",
+    "aws-us-west",
+    "linode-sg",
+    "aws-singapore",
+]
 
 DEMO_RECORDS = [
     {
@@ -24,7 +39,9 @@ DEMO_RECORDS = [
         ],
         "subjects": [DataSubjectGroup.CUSTOMERS],
         "sources": [DataSource.SUBJECT, DataSource.CUSTOMER, DataSource.SERVICE],
-        "recipients": "Nordlig Hosting a.s.\nTelefoni Eksempel s.r.o.",
+        "registry_keys": [*HOSTING, "quality-unit-llc", "quality-unit-ukraine", "twilio", "polarnatt-support"],
+        "recipients": "",
+        "source_keys": ["accounts", "subprocessors"],
         "retention_years": 5,
         "retention_da": "Så længe kontoen bruges og derefter 5 år",
         "retention_nb": "Så lenge kontoen brukes og deretter 5 år",
@@ -40,7 +57,9 @@ DEMO_RECORDS = [
         "categories": [DataCategory.NAME, DataCategory.ADDRESS, DataCategory.EMAIL, DataCategory.PURCHASES],
         "subjects": [DataSubjectGroup.CUSTOMERS],
         "sources": [DataSource.SUBJECT],
-        "recipients": "Betalingsformidler Eksempel Ltd.",
+        "registry_keys": [*HOSTING, "quality-unit-llc"],
+        "recipients": "",
+        "source_keys": ["billing"],
         "retention_years": 10,
         "retention_da": "Fakturaer opbevares i 10 år efter slovakisk bogføringslov",
         "retention_nb": "Fakturaer oppbevares i 10 år etter slovakisk regnskapslov",
@@ -56,11 +75,31 @@ DEMO_RECORDS = [
         "categories": [DataCategory.NAME, DataCategory.EMAIL, DataCategory.USAGE, DataCategory.GEO],
         "subjects": [DataSubjectGroup.CUSTOMERS, DataSubjectGroup.PROSPECTS],
         "sources": [DataSource.SUBJECT, DataSource.SERVICE],
-        "recipients": "Nordlig Hosting a.s.",
+        "registry_keys": [*HOSTING, "quality-unit-llc"],
+        "recipients": "",
+        "source_keys": ["privacy.consent", "subprocessors.subscriber"],
         "retention_years": 5,
         "retention_da": "Indtil samtykket trækkes tilbage, højst 5 år",
         "retention_nb": "Til samtykket trekkes tilbake, høyst 5 år",
         "profiling": True,
+    },
+    {
+        "position": 4,
+        "title_da": "Dine henvendelser om databeskyttelse",
+        "title_nb": "Henvendelsene dine om personvern",
+        "purpose_da": "Vi behandler dine anmodninger efter databeskyttelsesforordningen og kan dokumentere, hvordan vi har besvaret dem.",
+        "purpose_nb": "Vi behandler forespørslene dine etter personvernforordningen og kan dokumentere hvordan vi har besvart dem.",
+        "legal_basis": LegalBasis.LEGAL_OBLIGATION,
+        "categories": [DataCategory.NAME, DataCategory.EMAIL, DataCategory.CONTACT, DataCategory.IP],
+        "subjects": [DataSubjectGroup.CUSTOMERS, DataSubjectGroup.PROSPECTS],
+        "sources": [DataSource.SUBJECT],
+        "registry_keys": [*HOSTING, "quality-unit-llc"],
+        "recipients": "",
+        "source_keys": ["privacy"],
+        "retention_years": 5,
+        "retention_da": "5 år efter at sagen er afsluttet",
+        "retention_nb": "5 år etter at saken er avsluttet",
+        "profiling": False,
     },
 ]
 

@@ -10,9 +10,9 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from privacy import readable, registry
+from privacy.letter import art15_letter
 from privacy.models import PrivacyRequest
 from privacy.registry import Scope, Source
-from privacy.selectors import register_summary
 
 FONT_CONFIG = FontConfiguration()
 # WeasyPrint logs every layout step at INFO; the portal's log is not the place for that.
@@ -49,7 +49,7 @@ def export_pdf_render(*, request: PrivacyRequest, data: dict[str, Any]) -> bytes
                 "data": data,
                 "sections": _sections(data),
                 "generated": readable.value(ABOUT_EXPORT, "generated_at", data["generated_at"])[0],
-                "register": register_summary(request.language),
+                "letter": art15_letter(language=request.language, data=data),
             },
         )
     return HTML(string=html).write_pdf(font_config=FONT_CONFIG)

@@ -14,6 +14,7 @@ from billing.models import SellerProfile
 from config.clock import now, today
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
+from subprocessors.selectors import registry_current
 
 # GDPR-1: the supervisory authority of the controller's main establishment.
 SUPERVISORY_AUTHORITY = {
@@ -124,10 +125,24 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(names[v]) for v in values if v in names]
 
 
+def registry_entities() -> dict[str, str]:
+    """Legal entity by key, as the public sub-processor registry publishes it."""
+    version = registry_current()
+    return {entry["key"]: entry["legal_entity"] for entry in (version.entries if version else [])}
+
+
+def recipient_names(record: ProcessingRecord, entities: dict[str, str]) -> list[str]:
+    """A record's recipients: the registry entries it names (one line per company, however many
+    regions it serves), then recipients outside the registry."""
+    names = [entities[key] for key in record.registry_keys if key in entities]
+    return list(dict.fromkeys([*names, *record.recipient_list]))
+
+
 def register_summary(language: str) -> dict[str, Any]:
     """What GDPR-1 and Art. 15(1)(a)-(h) need, built from the processing records: the same
     facts on the public page and in every export's cover letter."""
     records = processing_records()
+    entities = registry_entities()
     categories: list[str] = []
     sources: list[str] = []
     recipients: list[str] = []
@@ -138,7 +153,7 @@ def register_summary(language: str) -> dict[str, Any]:
         for label in _labels(record.sources, DataSource):
             if label not in sources:
                 sources.append(label)
-        for name in record.recipient_list:
+        for name in recipient_names(record, entities):
             if name not in recipients:
                 recipients.append(name)
     return {
@@ -152,7 +167,7 @@ def register_summary(language: str) -> dict[str, Any]:
                 "categories": _labels(r.categories, DataCategory),
                 "subjects": _labels(r.subjects, DataSubjectGroup),
                 "sources": _labels(r.sources, DataSource),
-                "recipients": r.recipient_list,
+                "recipients": recipient_names(r, entities),
                 "retention": r.text("retention", language),
                 "profiling": r.profiling,
             }

@@ -69,6 +69,7 @@ def _record() -> ProcessingRecord:
         subjects=[DataSubjectGroup.PROSPECTS],
         sources=[DataSource.SUBJECT],
         recipients="Mailtjeneste Eksempel ApS",
+        source_keys=["privacy"],
         retention_da="Indtil samtykket trækkes tilbage, højst 5 år",
         retention_nb="Til samtykket trekkes tilbake, høyst 5 år",
     )
