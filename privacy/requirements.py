@@ -14,8 +14,9 @@ REQUIREMENT_BY_BASIS: dict[str, Promise] = {
         "You are not obliged to give them, but without them we cannot create or run your account."
     ),
     LegalBasis.LEGAL_OBLIGATION: _(
-        "Legal requirement. Accounting and VAT law oblige us to record these data on invoices. "
-        "Without them we cannot sell you a paid subscription."
+        "Legal requirement. The law obliges us to process these data, for example accounting and VAT law "
+        "for invoices. If you do not give them, we cannot do what the law ties them to, such as selling you "
+        "a paid subscription."
     ),
     LegalBasis.CONSENT: _(
         "Neither a legal nor a contractual requirement. Giving these data is voluntary. "
