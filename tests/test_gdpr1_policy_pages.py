@@ -17,7 +17,8 @@ from config.clock import now
 from privacy.demo import processing_records_ensure
 from subprocessors.services import page_cache_clear
 
-POLICY_PAGES = ("/terms/", "/data-processing/", "/subprocessors/")
+# the pages in effect, and the archived terms and registry versions at their permanent addresses
+POLICY_PAGES = ("/terms/", "/data-processing/", "/subprocessors/", "/policies/terms/1/", "/subprocessors/versions/1/")
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,7 @@ def seller_make(name: str, **extra: str) -> SellerProfile:
 
 
 def text_of(response) -> str:
-    assert response.status_code == 200
+    assert response.status_code == 200, response.request["PATH_INFO"]
     return unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
