@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from privacy import selectors
 from privacy.models import AuditEvent, PrivacyRequest
-from privacy.records import ProcessingRecord
+from privacy.records import ProcessingRecord, registry_keys_unknown, unknown_keys_message
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -81,6 +81,13 @@ class ProcessingRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcessingRecord
         fields = "__all__"
+
+    def validate_registry_keys(self, keys: list[str]) -> list[str]:
+        # One source of truth: a record names only entries of the sub-processor registry.
+        unknown = registry_keys_unknown(keys)
+        if unknown:
+            raise serializers.ValidationError(unknown_keys_message(unknown))
+        return keys
 
 
 class ProcessingRecordViewSet(viewsets.ModelViewSet):

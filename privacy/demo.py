@@ -41,7 +41,7 @@ DEMO_RECORDS = [
         "sources": [DataSource.SUBJECT, DataSource.CUSTOMER, DataSource.SERVICE],
         "registry_keys": [*HOSTING, "quality-unit-llc", "quality-unit-ukraine", "twilio", "polarnatt-support"],
         "recipients": "",
-        "source_keys": ["accounts", "subprocessors"],
+        "source_keys": ["accounts", "subprocessors", "core.audit_trail"],
         "retention_years": 5,
         "retention_da": "Så længe kontoen bruges og derefter 5 år",
         "retention_nb": "Så lenge kontoen brukes og deretter 5 år",

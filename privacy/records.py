@@ -100,16 +100,9 @@ class ProcessingRecord(models.Model):
         return getattr(self, f"{field}_{'nb' if language == 'nb' else 'da'}")
 
     def clean(self) -> None:
-        unknown = set(self.registry_keys) - set(
-            SubProcessor.objects.filter(key__in=self.registry_keys).values_list("key", flat=True)
-        )
+        unknown = registry_keys_unknown(self.registry_keys)
         if unknown:
-            raise ValidationError(
-                {
-                    "registry_keys": _("Not in the sub-processor registry: %(keys)s")
-                    % {"keys": ", ".join(sorted(unknown))}
-                }
-            )
+            raise ValidationError({"registry_keys": unknown_keys_message(unknown)})
 
     def covers(self, source_key: str) -> bool:
         return any(source_key == key or source_key.startswith(f"{key}.") for key in self.source_keys)
@@ -117,3 +110,13 @@ class ProcessingRecord(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+def registry_keys_unknown(keys: list[str]) -> list[str]:
+    """Keys a processing record names that are not entries of the sub-processor registry."""
+    known = set(SubProcessor.objects.filter(key__in=keys).values_list("key", flat=True))
+    return sorted(set(keys) - known)
+
+
+def unknown_keys_message(keys: list[str]) -> str:
+    return _("Not in the sub-processor registry: %(keys)s") % {"keys": ", ".join(keys)}

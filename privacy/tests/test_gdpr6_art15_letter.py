@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
@@ -21,6 +22,7 @@ from conftest import PASSWORD
 from privacy.demo import DEMO_RECORDS
 from privacy.links import verify_token
 from privacy.models import ConsentPurpose, ConsentSource, RequestKind
+from privacy.records import ProcessingRecord
 from privacy.registry import sources
 from privacy.services.consents import consent_give
 from privacy.services.export import export_create
@@ -207,3 +209,15 @@ def test_gdpr6_demo_processing_records_name_entries_of_the_demo_registry_and_cov
         return any(key == k or key.startswith(f"{k}.") for r in DEMO_RECORDS for k in r["source_keys"])
 
     assert [s.key for s in sources() if not covered(s.key)] == []
+
+
+def test_gdpr6_a_processing_record_naming_a_company_outside_the_registry_is_refused(demo_register):
+    # staff editing the register in the admin cannot name a recipient the public registry lacks
+    record = ProcessingRecord(**{**TITLES[BILLING], "registry_keys": ["linode-eu", "nordlig-hosting"]})
+    with pytest.raises(ValidationError) as refused:
+        record.full_clean()
+    assert refused.value.message_dict["registry_keys"] == [
+        "Står ikke i registret over underdatabehandlere: nordlig-hosting"
+    ]
+    record.registry_keys = ["linode-eu"]
+    record.full_clean()
