@@ -42,7 +42,12 @@ def erasure_view(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int) -
             messages.error(request, _refusal(exc))
             return _back(pk)
         if queued:
-            messages.success(request, gettext("The erasure is running. This page shows when it is done."))
+            messages.success(
+                request,
+                gettext(
+                    "The erasure is confirmed and queued for the worker. This page shows its progress and its outcome."
+                ),
+            )
             return _back(pk)
         messages.warning(request, gettext("Nothing was erased: the erasure is still held."))
         held_now = True

@@ -256,6 +256,18 @@ def erasure_progress(request: PrivacyRequest) -> tuple[int, int]:
     return request.erasure_steps.count(), len(places_walk())
 
 
+def _erased_before(request: PrivacyRequest) -> bool:
+    """An earlier erasure of this address was carried out (someone who never had data is not
+    "already erased": their request is answered like any other)."""
+    return (
+        PrivacyRequest.objects.filter(
+            email__iexact=request.email, kind=RequestKind.ERASURE, outcome_code=outcomes.ERASED
+        )
+        .exclude(pk=request.pk)
+        .exists()
+    )
+
+
 @transaction.atomic
 def erasure_confirm(*, request: PrivacyRequest, actor: User | None, close_accounts: list[int]) -> list[int] | None:
     """Staff confirm the previewed erasure. Returns the accounts to close before erasing (the
@@ -266,7 +278,7 @@ def erasure_confirm(*, request: PrivacyRequest, actor: User | None, close_accoun
     if work_running(request):
         raise ValidationError(_("This request's work is already running."))
     impact = erasure_impact(request)
-    if impact.nothing_to_erase and not impact.held:
+    if impact.nothing_to_erase and not impact.held and _erased_before(request):
         raise ValidationError(
             _("Nothing is left to erase for this address: it has already been erased. Complete the request instead.")
         )

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail as django_mail
 
 from accounts.models import MailLog
+from config.celery import app
 from conftest import PASSWORD
 from privacy.demo import processing_records_ensure
 from privacy.models import PrivacyRequest, RequestStatus
@@ -39,6 +40,7 @@ CASES = [
         "confirm": "Bekreft",
         "confirmed": "Forespørselen din er bekreftet",
         "staff_button": "Slett opplysningene overalt",
+        "confirm_erasure": "Bekreft slettingen",
         "page_heading": "Slik behandler vi personopplysninger",
     },
 ]
@@ -47,6 +49,15 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c["language"] for c in CASES])
 def test_gdpr2_gdpr4_gdpr6_request_filed_verified_and_handled_by_staff(live_server, accounts_ready, staff_user, case):
     processing_records_ensure()
+    # The export and the erasure are queued for the worker after commit; here they run at once.
+    app.conf.task_always_eager = True
+    try:
+        _request_filed_verified_and_handled(live_server, staff_user, case)
+    finally:
+        app.conf.task_always_eager = False
+
+
+def _request_filed_verified_and_handled(live_server, staff_user, case) -> None:  # type: ignore[no-untyped-def]
     lang = case["language"]
     with chromium() as browser:
         page = browser.new_page(locale=case["locale"], viewport={"width": 1200, "height": 900})
@@ -91,7 +102,13 @@ def test_gdpr2_gdpr4_gdpr6_request_filed_verified_and_handled_by_staff(live_serv
         screenshot(page, f"privacy-5-staff-queue-{lang}")
         page.goto(host_url(live_server.url, "localhost", f"/admin/privacy/privacyrequest/{request.pk}/change/"))
         screenshot(page, f"privacy-6-staff-request-{lang}")
-        page.get_by_role("button", name=case["staff_button"]).click()
+        if case["kind"] == "erasure":
+            # GDPR-10: the first click shows what the erasure will touch; the second confirms it
+            page.get_by_role("link", name=case["staff_button"]).click()
+            page.wait_for_url("**/erasure/")
+            page.get_by_role("button", name=case["confirm_erasure"]).click()
+        else:
+            page.get_by_role("button", name=case["staff_button"]).click()
         page.wait_for_load_state()
         screenshot(page, f"privacy-7-staff-done-{lang}")
         request.refresh_from_db()
