@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from billing.forms import COUNTRIES
-from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus, ViesStatus
-from core.personal_data import verbose_names
+from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus, SellerProfile, ViesStatus
+from core.personal_data import register_no_personal_data, verbose_names
 from privacy.registry import Scope, Source, register
 
 
@@ -73,6 +73,10 @@ register(
         },
         values={"kind": dict(DocumentKind.choices), "vat_status": dict(ViesStatus.choices), "country": COUNTRY_NAMES},
         amounts={"gross_total": "currency"},
+        models=(Document,),
+        categories=("name", "address", "email", "purchases"),
+        legal_basis="legal_obligation",
+        retention=_("10 years."),
     )
 )
 register(
@@ -96,5 +100,12 @@ register(
         },
         labels=verbose_names(BillingProfile, *PROFILE_KEYS),
         values={"country": COUNTRY_NAMES},
+        models=(BillingProfile,),
+        categories=("name", "address", "email"),
+        legal_basis="contract",
+        retention=_("While the account is a customer, then 5 years."),
     )
+)
+register_no_personal_data(
+    SellerProfile, reason=_("Our own company's identity as printed on invoices: a company, not a person.")
 )

@@ -59,9 +59,18 @@ class Source:
     labels: Mapping[str, str | Promise] = field(default_factory=dict)
     values: Mapping[str, Mapping[Any, Any] | Callable[[Any], Any]] = field(default_factory=dict)
     amounts: Mapping[str, str] = field(default_factory=dict)
+    # Complete by construction (privacy/registry.py inspects every model): the models whose rows
+    # this source collects ("app_label.ModelName" or the class), the data categories it holds
+    # (privacy.records.DataCategory codes), its legal basis (LegalBasis code) and how long it is kept.
+    models: tuple[Any, ...] = ()
+    categories: tuple[str, ...] = ()
+    legal_basis: str = ""
+    retention: str | Promise | None = None
 
 
 _sources: dict[str, Source] = {}
+# Models that hold no personal data although a field's name suggests it, each with the reason.
+_free: dict[str, str | Promise] = {}
 
 
 def register(source: Source) -> Source:
@@ -78,6 +87,31 @@ def unregister(key: str) -> None:
 def registered() -> list[Source]:
     """Every registered source, in registration order."""
     return list(_sources.values())
+
+
+def model_label(model: Any) -> str:
+    """ "app_label.ModelName" of a model class or of such a string (proxies count as their model)."""
+    if isinstance(model, str):
+        return model
+    return model._meta.concrete_model._meta.label
+
+
+def register_no_personal_data(model: Any, *, reason: str | Promise) -> None:
+    """Declare that a model holds no personal data although a field's name suggests it, and why
+    (e.g. a company's own details)."""
+    if not str(reason).strip():
+        raise ValueError(f"{model_label(model)}: say why it holds no personal data")
+    _free[model_label(model)] = reason
+
+
+def declared_free() -> dict[str, str | Promise]:
+    """model label -> the reason it holds no personal data."""
+    return dict(_free)
+
+
+def covered_models() -> set[str]:
+    """Labels of every model some registered source collects."""
+    return {model_label(m) for s in _sources.values() for m in s.models}
 
 
 def verbose_names(model: Any, *names: str, **renamed: str) -> dict[str, str | Promise]:

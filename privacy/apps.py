@@ -12,4 +12,4 @@ class PrivacyConfig(AppConfig):
         # The desk's own personal-data sources (core.personal_data); and its answers to the
         # mailer's question through core.hooks: may a marketing mail go to this address.
         # And the audit row of every move of a privacy request (a core.transitions reaction).
-        from privacy import audit, hooks, sources  # noqa: F401
+        from privacy import audit, hooks, sources, sources_trail  # noqa: F401

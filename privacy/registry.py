@@ -21,15 +21,42 @@ the erasure walk all of them. Adding a source is a few lines in the owning app, 
 A source with `kept_reason` is never erased: erasure records what was kept and why.
 """
 
+import re
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
+from django.db import models as db
 from django.utils.translation import gettext_lazy as _
 
 # The registry itself is core's, so apps below the privacy desk can register their sources too.
-from core.personal_data import EraseResult, Scope, Source, register, registered, unregister
+from core.personal_data import (
+    EraseResult,
+    Scope,
+    Source,
+    covered_models,
+    declared_free,
+    model_label,
+    register,
+    registered,
+    unregister,
+)
 from privacy.readable import describe as described
 
-__all__ = ["EraseResult", "Scope", "Source", "describe", "register", "sources", "unregister"]
+__all__ = [
+    "EraseResult",
+    "Scope",
+    "Source",
+    "describe",
+    "personal_fields",
+    "project_models",
+    "register",
+    "sources",
+    "unregister",
+    "unregistered_personal_models",
+]
 
 
 def sources() -> list[Source]:
@@ -46,3 +73,40 @@ def describe() -> dict[str, Any]:
 KEPT_PRIVACY_RECORDS = _(
     "Records of how we handled your data-protection requests are kept as proof of compliance (GDPR Art. 5(2))."
 )
+
+
+# Field names that hint at personal data: a name, an address of any kind, a phone number, an IP
+# address, a browser, card or PayPal details, or free text that may be about a person.
+PERSONAL_NAME = re.compile(
+    r"e_?mail|name|address|street|postcode|phone|(^|_)ip($|_)|user_agent|card|last4|paypal|payer|"
+    r"recipient|sender|buyer|note|text|comment|evidence|reason|body|actor_label|^actor$|staff"
+)
+PERSONAL_TYPES = (db.EmailField, db.GenericIPAddressField)
+
+
+def personal_fields(model: type[db.Model]) -> list[str]:
+    """The model's own fields that look like personal data, by type or by name."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, PERSONAL_TYPES) or (not f.is_relation and PERSONAL_NAME.search(f.name))
+    ]
+
+
+def project_models() -> list[type[db.Model]]:
+    """Every installed model defined in this project (not in a third-party package)."""
+    root = Path(settings.BASE_DIR).resolve()
+    found = []
+    for model in apps.get_models():
+        module = __import__(model.__module__, fromlist=["__file__"])
+        path = Path(module.__file__ or "").resolve()
+        if path.is_relative_to(root) and ".venv" not in path.parts and "site-packages" not in path.parts:
+            found.append(model)
+    return found
+
+
+def unregistered_personal_models(models: Iterable[type[db.Model]]) -> dict[str, list[str]]:
+    """Of the given models, those with personal-looking fields that no source collects and that
+    are not declared free of personal data: model label -> its personal-looking fields."""
+    known = covered_models() | set(declared_free())
+    return {model_label(m): fields for m in models if (fields := personal_fields(m)) and model_label(m) not in known}

@@ -9,17 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MailLog, MailStatus
 from accounts.users.models import Role, User
-from core.personal_data import verbose_names
+from core.personal_data import register_no_personal_data, verbose_names
 from privacy.models import (
+    Channel,
     Consent,
     ConsentPurpose,
     ConsentSource,
+    ErasureStep,
+    Export,
     PrivacyRequest,
+    RequestAttachment,
     RequestKind,
     RequestStatus,
-    SubjectFlag,
 )
+from privacy.records import ProcessingRecord
 from privacy.registry import KEPT_PRIVACY_RECORDS, EraseResult, Scope, Source, register
+
+USER_RETENTION = _("While the account keeps you on its team, then 5 years after the account ends.")
+FIVE_YEARS = _("5 years.")
 
 # Mails of the privacy desk itself are the proof that a request was answered.
 PRIVACY_TEMPLATE_PREFIX = "privacy/"
@@ -30,7 +37,7 @@ def erased_address() -> str:
     return f"erased-{uuid.uuid4().hex[:16]}@erased.invalid"
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -42,8 +49,8 @@ def _users_collect(email: str) -> list[dict[str, Any]]:
             "role": u.role,
             "language": u.language,
             "active": u.is_active,
-            "joined": _iso(u.date_joined),
-            "last_login": _iso(u.last_login),
+            "joined": iso(u.date_joined),
+            "last_login": iso(u.last_login),
         }
         for u in User.objects.filter(email__iexact=email)
     ]
@@ -97,7 +104,7 @@ def _mail_collect(email: str, kept: bool) -> list[dict[str, Any]]:
         else mails.exclude(template__startswith=PRIVACY_TEMPLATE_PREFIX)
     )
     return [
-        {"sent": _iso(m.created_at), "subject": m.subject, "template": m.template, "status": m.status}
+        {"sent": iso(m.created_at), "subject": m.subject, "template": m.template, "status": m.status}
         for m in mails.order_by("created_at", "id")
     ]
 
@@ -141,9 +148,9 @@ def _consents_collect(email: str) -> list[dict[str, Any]]:
     return [
         {
             "purpose": c.purpose,
-            "given": _iso(c.given_at),
+            "given": iso(c.given_at),
             "source": c.source,
-            "withdrawn": _iso(c.withdrawn_at),
+            "withdrawn": iso(c.withdrawn_at),
         }
         for c in Consent.objects.filter(email__iexact=email).order_by("given_at", "id")
     ]
@@ -151,20 +158,24 @@ def _consents_collect(email: str) -> list[dict[str, Any]]:
 
 def _consents_erase(email: str) -> EraseResult:
     deleted, _detail = Consent.objects.filter(email__iexact=email).delete()
-    flags, _detail = SubjectFlag.objects.filter(email__iexact=email).delete()
-    return EraseResult(deleted=deleted + flags)
+    return EraseResult(deleted=deleted)
 
 
 def _requests_collect(email: str) -> list[dict[str, Any]]:
     return [
         {
+            "reference": r.reference,
             "type": r.kind,
-            "received": _iso(r.received_at),
+            "channel": r.channel,
+            "received": iso(r.received_at),
             "status": r.status,
-            "due": _iso(r.due_on),
-            "closed": _iso(r.closed_at),
+            "due": iso(r.due_on),
+            "closed": iso(r.closed_at),
+            "attachments": [a.name for a in r.attachments.all()] or None,
         }
-        for r in PrivacyRequest.objects.filter(email__iexact=email).order_by("received_at", "id")
+        for r in PrivacyRequest.objects.filter(email__iexact=email)
+        .prefetch_related("attachments")
+        .order_by("received_at", "id")
     ]
 
 
@@ -183,6 +194,10 @@ register(
         fields=USER_FIELDS,
         labels=USER_LABELS,
         values=USER_VALUES,
+        models=(User,),
+        categories=("name", "email", "usage"),
+        legal_basis="contract",
+        retention=USER_RETENTION,
     )
 )
 register(
@@ -197,6 +212,10 @@ register(
         fields=USER_FIELDS,
         labels=USER_LABELS,
         values=USER_VALUES,
+        models=(User,),
+        categories=("name", "email", "usage"),
+        legal_basis="contract",
+        retention=_("While you work for us."),
     )
 )
 register(
@@ -213,6 +232,10 @@ register(
         fields=MAIL_FIELDS,
         labels=MAIL_LABELS,
         values=MAIL_VALUES,
+        models=(MailLog,),
+        categories=("email", "contact"),
+        legal_basis="legitimate_interest",
+        retention=FIVE_YEARS,
     )
 )
 register(
@@ -236,6 +259,10 @@ register(
             "withdrawn": _("withdrawn"),
         },
         values={"purpose": dict(ConsentPurpose.choices), "source": dict(ConsentSource.choices)},
+        models=(Consent,),
+        categories=("email",),
+        legal_basis="consent",
+        retention=_("Until you withdraw your consent, then 5 years as proof."),
     )
 )
 register(
@@ -247,20 +274,34 @@ register(
         collect=_requests_collect,
         kept_reason=KEPT_PRIVACY_RECORDS,
         fields={
+            "reference": _("case reference"),
             "type": _("the right exercised"),
+            "channel": _("how we received it"),
             "received": _("when we received it (ISO 8601)"),
             "status": _("where it stands"),
             "due": _("answer due by (date)"),
             "closed": _("when it was closed (ISO 8601)"),
+            "attachments": _("files received with it"),
         },
         labels={
+            "reference": _("case reference"),
             "type": _("request"),
+            "channel": _("received by"),
             "received": _("received"),
             "status": _("status"),
             "due": _("answer due by"),
             "closed": _("closed"),
+            "attachments": _("attachments"),
         },
-        values={"type": dict(RequestKind.choices), "status": dict(RequestStatus.choices)},
+        values={
+            "type": dict(RequestKind.choices),
+            "status": dict(RequestStatus.choices),
+            "channel": dict(Channel.choices),
+        },
+        models=(PrivacyRequest, RequestAttachment, Export, ErasureStep),
+        categories=("name", "email", "contact"),
+        legal_basis="legal_obligation",
+        retention=FIVE_YEARS,
     )
 )
 register(
@@ -274,5 +315,13 @@ register(
         fields=MAIL_FIELDS,
         labels=MAIL_LABELS,
         values=MAIL_VALUES,
+        models=(MailLog,),
+        categories=("email", "contact"),
+        legal_basis="legal_obligation",
+        retention=FIVE_YEARS,
     )
+)
+register_no_personal_data(
+    ProcessingRecord,
+    reason=_("A processing activity describes kinds of data and the companies that receive them, not a person."),
 )

@@ -12,4 +12,5 @@ class SubscriptionsConfig(AppConfig):
     def ready(self) -> None:
         # The allowed moves of subscriptions and charges, and what follows another app's move
         # (a cancelled or closed account is never charged again, ACC-10).
-        from billing.subscriptions import chargeable, states  # noqa: F401
+        # Its personal-data sources (payment methods, charges, price notices; GDPR-6).
+        from billing.subscriptions import chargeable, personal_data, states  # noqa: F401

@@ -133,7 +133,12 @@ def test_gdpr6_end_to_end_access_then_erasure_then_nothing_but_what_law_keeps(
     again = request_file(kind=RequestKind.ACCESS, email=EMAIL, full_name="Kari Nordmann", language="nb")
     again = verify_by_link(token=_token(again))
     second = _exported(again)
-    assert {p["source"] for p in second["data"]} <= {"test.invoice", "privacy.request", "privacy.correspondence"}
+    assert {p["source"] for p in second["data"]} <= {
+        "test.invoice",
+        "privacy.request",
+        "privacy.correspondence",
+        "privacy.audit",
+    }
     assert all(p["kept_by_law"] for p in second["data"])
     assert _places(second)[("test.invoice", "public")] == [{"number": "2026-000123"}]
     with tenant_context(account_a):
@@ -226,4 +231,4 @@ def test_gdpr6_rectification_is_an_audited_edit_with_before_and_after(account_a,
 def test_gdpr6_unknown_person_export_says_no_data_held(verified_request):
     request = verified_request(email="nobody@example.org")
     data = _exported(request)
-    assert {p["source"] for p in data["data"]} <= {"privacy.request", "privacy.correspondence"}
+    assert {p["source"] for p in data["data"]} <= {"privacy.request", "privacy.correspondence", "privacy.audit"}
