@@ -241,8 +241,9 @@ class CancellationRequest(models.Model):
 
 class SupportEntry(models.Model):
     """Retired: support entries (ACC-15) were recorded here until they went through the one SUB-5
-    guard, which records every attempt in `subprocessors.SupportAccessAudit` (its migration 0003
-    copied these rows there). No longer written or read; the table goes with a later migration."""
+    guard, which records every attempt in the one audit trail (core.AuditEvent; these rows got
+    there through subprocessors migrations 0003 and 0004). No longer written; the table goes with
+    a later migration."""
 
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="support_entries"

@@ -36,7 +36,7 @@ PUBLIC_SCHEME = env("PUBLIC_SCHEME", "http")
 
 SHARED_APPS = [
     "django_tenants",
-    # What every app needs once (transitions, reactions, the support-access guard); no models yet.
+    # What every app needs once (transitions, reactions, the support-access guard, the one audit trail).
     "core",
     "accounts",
     "accounts.users",
@@ -180,6 +180,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
+# The one clock (config/clock.py); core reads it by name, as core imports no project module.
+CLOCK = "config.clock.now"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

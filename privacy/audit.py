@@ -9,11 +9,16 @@ from typing import Any
 
 from accounts.users.models import User
 from config.clock import now
+from core import audit as trail
 from core.transitions import Change, reacts_to
-from privacy.models import AuditAction, AuditEvent, PrivacyRequest
+from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestStatus
 
 SYSTEM = "system"
 SUBJECT = "data subject"
+
+# How the desk's steps read in the one audit trail (core.audit), in the reader's language.
+trail.register_actions(dict(AuditAction.choices))
+trail.register_states("privacy.privacyrequest", RequestStatus.choices)
 
 
 def audit_write(*, request: PrivacyRequest | None, action: str, actor: str, **detail: Any) -> AuditEvent:

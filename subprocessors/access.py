@@ -4,8 +4,9 @@ The account grants or revokes the consent in Min konto (`support_access_set`); e
 staff or a subcontractor goes through `support_access_require` — the one guard, registered with
 `core.support_access` so the accounts admin calls it without importing this app — which refuses
 with PermissionDenied unless consent is granted (and the account's data still exists). Every
-check, allowed or refused, is a `SupportAccessAudit` row (append-only, by a database trigger),
-written in its own transaction so a refusal stays on record although the caller stops.
+check, allowed or refused, is a row of the one audit trail (core.audit, domain "support";
+append-only by a database trigger), written in its own transaction so a refusal stays on record
+although the caller stops.
 """
 
 from datetime import datetime
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from config.clock import now
-from core import support_access
+from core import audit, support_access
+from core.models import AuditDomain, AuditEvent
 from core.support_access import Entry
-from subprocessors.models import SupportAccessAudit, SupportAccessConsent, SupportAccessEvent
+from subprocessors.models import SupportAccessConsent, SupportAccessEvent
 
 ENTRY_EVENTS = (SupportAccessEvent.ENTRY_ALLOWED, SupportAccessEvent.ENTRY_REFUSED)
 
@@ -35,22 +37,26 @@ def support_access_allowed(account: Account) -> bool:
     return SupportAccessConsent.objects.filter(account_id=account.pk, granted=True).exists()
 
 
-def _audit(*, account: Account, event: str, actor: Any, purpose: str = "") -> SupportAccessAudit:
-    row = SupportAccessAudit(
+def _audit(*, account: Account, event: str, actor: Any, purpose: str = "") -> AuditEvent:
+    return audit.record(
+        domain=AuditDomain.SUPPORT,
+        action=event,
+        actor=actor,
+        subject=account,
+        subject_label=account.name,
         account=account,
-        account_name=account.name,
-        event=event,
-        actor=_actor_label(actor),
-        purpose=purpose[:500],
+        reason=purpose[:500],
         at=now(),
     )
-    row.full_clean()
-    row.save()
-    return row
 
 
-def _entry(row: SupportAccessAudit) -> Entry:
-    return Entry(at=row.at, staff=row.actor, reason=row.purpose, allowed=row.event == SupportAccessEvent.ENTRY_ALLOWED)
+def _entry(row: AuditEvent) -> Entry:
+    return Entry(
+        at=row.occurred_at,
+        staff=row.actor_label,
+        reason=row.reason,
+        allowed=row.action == SupportAccessEvent.ENTRY_ALLOWED,
+    )
 
 
 def support_access_require(*, account: Account, actor: Any, purpose: str) -> Entry:
@@ -82,14 +88,14 @@ def support_access_require(*, account: Account, actor: Any, purpose: str) -> Ent
 def support_entries(
     *, account: Account, actor: Any = None, since: datetime | None = None, allowed: bool | None = None
 ) -> list[Entry]:
-    rows = SupportAccessAudit.objects.filter(account_id=account.pk, event__in=ENTRY_EVENTS)
+    rows = AuditEvent.objects.filter(domain=AuditDomain.SUPPORT, account_id=account.pk, action__in=ENTRY_EVENTS)
     if actor is not None:
-        rows = rows.filter(actor=_actor_label(actor))
+        rows = rows.filter(actor_label=audit.actor_of(actor).label)
     if since is not None:
-        rows = rows.filter(at__gte=since)
+        rows = rows.filter(occurred_at__gte=since)
     if allowed is not None:
-        rows = rows.filter(event=SupportAccessEvent.ENTRY_ALLOWED if allowed else SupportAccessEvent.ENTRY_REFUSED)
-    return [_entry(row) for row in rows.order_by("-at", "-id")]
+        rows = rows.filter(action=SupportAccessEvent.ENTRY_ALLOWED if allowed else SupportAccessEvent.ENTRY_REFUSED)
+    return [_entry(row) for row in rows.order_by("-occurred_at", "-id")]
 
 
 class _Guard:
@@ -105,6 +111,8 @@ class _Guard:
 
 
 support_access.register(_Guard())
+# How the trail reads in the admin and in Min konto ("Entry refused", not `entry_refused`).
+audit.register_actions(dict(SupportAccessEvent.choices))
 
 
 @transaction.atomic

@@ -20,7 +20,6 @@ from subprocessors.models import (
     RegistryVersion,
     SubProcessor,
     Subscriber,
-    SupportAccessAudit,
     SupportAccessConsent,
 )
 from subprocessors.selectors import registry_current, registry_diff, registry_draft_entries
@@ -113,13 +112,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(RegistryVersion)
 class RegistryVersionAdmin(ReadOnlyAdmin):
     list_display = ["number", "published_at", "published_by", "note"]
-
-
-@admin.register(SupportAccessAudit)
-class SupportAccessAuditAdmin(ReadOnlyAdmin):
-    list_display = ["at", "account_name", "event", "actor", "purpose"]
-    list_filter = ["event"]
-    search_fields = ["account_name", "actor"]
 
 
 @admin.register(SupportAccessConsent)

@@ -14,7 +14,7 @@ class SupportAccessConsent(models.Model):
     """SUB-5: the account's switch letting staff and support subcontractors see its data.
 
     One row per account; no row means "never granted". Who changed it and when is kept on the row,
-    every change and every refused entry also lands in SupportAccessAudit.
+    every change and every entry attempt also lands in the one audit trail (core.AuditEvent).
     """
 
     account = models.OneToOneField(
@@ -37,36 +37,6 @@ class SupportAccessEvent(models.TextChoices):
     REVOKED = "revoked", _("Consent revoked")
     ENTRY_ALLOWED = "entry_allowed", _("Entry allowed")
     ENTRY_REFUSED = "entry_refused", _("Entry refused")
-
-
-class SupportAccessAudit(models.Model):
-    """Append-only trail of consent changes and of every checked entry into an account (ACC-15,
-    SUB-5): a database trigger refuses UPDATE and DELETE (migration 0003)."""
-
-    # No database constraint and nothing done on delete: the trail outlives even a removed
-    # account row (and a SET NULL would be an UPDATE the trigger refuses); `account_name` keeps
-    # the name as it was.
-    account = models.ForeignKey(
-        Account,
-        verbose_name=_("account"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    account_name = models.CharField(_("account name"), max_length=200)
-    event = models.CharField(_("event"), max_length=16, choices=SupportAccessEvent.choices)
-    actor = models.CharField(_("actor"), max_length=254)
-    purpose = models.CharField(_("purpose"), max_length=500, blank=True)
-    at = models.DateTimeField(_("time"), db_index=True)
-
-    class Meta:
-        verbose_name = _("support access audit entry")
-        verbose_name_plural = _("support access audit")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.account_name} ({self.actor})"
 
 
 # --- The registry (SUB-1, SUB-2, SUB-4) -------------------------------------------------------

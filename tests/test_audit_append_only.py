@@ -1,21 +1,22 @@
 """The audit tables that promise a complete record refuse UPDATE and DELETE in the database
 itself (a trigger), whatever the code or a person with SQL access tries: the account audit log
-(ACC-5 … ACC-15) and the support-access audit (SUB-5, ACC-15)."""
+(ACC-5 … ACC-15) and the one audit trail in core, which holds the support-access entries (SUB-5,
+ACC-15)."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.lifecycle import account_suspend
 from accounts.models import AccountEvent
+from core.models import AuditDomain, AuditEvent
 from subprocessors.access import support_access_set
-from subprocessors.models import SupportAccessAudit
 from tests.acc_helpers import make_account
 
 pytestmark = pytest.mark.django_db
 
 TABLES = {
     "accounts_accountevent": "reason = 'rewritten'",
-    "subprocessors_supportaccessaudit": "actor = 'someone else'",
+    "core_auditevent": "actor_label = 'someone else'",
 }
 
 
@@ -26,8 +27,12 @@ def rows(accounts_ready) -> dict[str, int]:  # type: ignore[no-untyped-def]
     support_access_set(account=account, granted=True, actor="owner@appendonly.example")
     return {
         "accounts_accountevent": AccountEvent.objects.filter(account=account).latest("id").pk,
-        "subprocessors_supportaccessaudit": SupportAccessAudit.objects.filter(account=account).latest("id").pk,
+        "core_auditevent": support(account).latest("id").pk,
     }
+
+
+def support(account):  # type: ignore[no-untyped-def]
+    return AuditEvent.objects.filter(domain=AuditDomain.SUPPORT, account_id=account.pk)
 
 
 def raw(sql: str, params: list[object]) -> None:
@@ -49,7 +54,7 @@ def test_acc15_sub5_audit_table_refuses_update_and_delete_at_the_database_level(
 
 
 def test_sub5_support_audit_still_takes_new_rows(rows):
-    before = SupportAccessAudit.objects.count()
+    before = AuditEvent.objects.filter(domain=AuditDomain.SUPPORT).count()
     account = make_account("appendmore")
     support_access_set(account=account, granted=True, actor="owner@appendmore.example")
-    assert SupportAccessAudit.objects.count() == before + 1
+    assert AuditEvent.objects.filter(domain=AuditDomain.SUPPORT).count() == before + 1

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from core.models import AuditDomain, AuditEvent
 from subprocessors.access import support_access_set
-from subprocessors.models import SupportAccessAudit, SupportAccessEvent
+from subprocessors.models import SupportAccessEvent
 from tests.acc_helpers import make_account
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,8 @@ def enter(admin: Client, account, reason: str, language: str = "en"):  # type: i
 
 
 def trail(account) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    rows = SupportAccessAudit.objects.filter(account=account).order_by("id")
-    return list(rows.values_list("event", "actor", "purpose"))
+    rows = AuditEvent.objects.filter(domain=AuditDomain.SUPPORT, account_id=account.pk).order_by("id")
+    return list(rows.values_list("action", "actor_label", "reason"))
 
 
 def test_sub5_acc15_staff_entry_through_the_real_admin_route_is_refused_without_consent_and_recorded_either_way(

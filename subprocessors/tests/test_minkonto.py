@@ -9,9 +9,10 @@ from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
 from conftest import PASSWORD
+from core.models import AuditDomain, AuditEvent
 from core.transitions import IllegalTransition
 from subprocessors.access import support_access_allowed
-from subprocessors.models import DpaRequest, DpaStatus, Notice, Objection, SupportAccessAudit
+from subprocessors.models import DpaRequest, DpaStatus, Notice, Objection
 from subprocessors.services import dpa_decline, dpa_record_signed, registry_publish
 from subprocessors.tests.conftest import entry_make, later, login
 
@@ -114,7 +115,9 @@ def test_sub5_owner_grants_and_revokes_support_access_in_minkonto(client_a, acco
     assert support_access_allowed(account_a)
     client.post("/min-konto/subprocessors/support-access/", {"granted": "0"})
     assert not support_access_allowed(account_a)
-    assert list(SupportAccessAudit.objects.order_by("id").values_list("event", flat=True)) == ["granted", "revoked"]
+    assert list(
+        AuditEvent.objects.filter(domain=AuditDomain.SUPPORT).order_by("id").values_list("action", flat=True)
+    ) == ["granted", "revoked"]
 
 
 def test_sub5_an_agent_cannot_change_support_access(client_a, account_a, registry):
