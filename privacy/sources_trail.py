@@ -1,11 +1,9 @@
 """The privacy desk's sources beyond logins, mails, consents and requests (GDPR-6): the
-restrictions and objections in force, the steps taken on the person's requests, and the one
-audit trail (core.AuditEvent) where the person acted or is concerned."""
+restrictions and objections in force, the steps taken on the person's requests (the one
+audit trail, core.AuditEvent, is core's own source: core/audit_source.py)."""
 
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import verbose_names
@@ -24,37 +22,6 @@ def _flags_collect(email: str) -> list[dict[str, Any]]:
 def _flags_erase(email: str) -> EraseResult:
     deleted, _detail = SubjectFlag.objects.filter(email__iexact=email).delete()
     return EraseResult(deleted=deleted)
-
-
-def _trail_model() -> Any:
-    """The one audit trail (core.AuditEvent), looked up when used."""
-    try:
-        return apps.get_model("core", "AuditEvent")
-    except LookupError:
-        return None
-
-
-def _trail_collect(email: str) -> list[dict[str, Any]]:
-    model = _trail_model()
-    if model is None:
-        return []
-    events = model.objects.filter(Q(actor_label__iexact=email) | Q(subject_label__icontains=email))
-    return [
-        {
-            "at": iso(e.occurred_at),
-            "domain": e.domain,
-            "action": e.action,
-            "by": e.actor_label,
-            "subject": e.subject_label,
-            "reason": e.reason,
-        }
-        for e in events.order_by("occurred_at", "id")
-    ]
-
-
-def _trail_domain(code: Any) -> Any:
-    model = _trail_model()
-    return dict(model._meta.get_field("domain").choices).get(code, code) if model else code
 
 
 def _audit_collect(email: str) -> list[dict[str, Any]]:
@@ -102,40 +69,6 @@ register(
         models=(AuditEvent,),
         categories=("email", "contact"),
         legal_basis="legal_obligation",
-        retention=FIVE_YEARS,
-    )
-)
-register(
-    Source(
-        key="core.audit_trail",
-        label=_("Audit trail"),
-        about=_("Changes and decisions in our systems that you made or that concern you, with who made them and why."),
-        scope=Scope.PUBLIC,
-        collect=_trail_collect,
-        kept_reason=_(
-            "The audit trail cannot be changed after the fact: it is the proof of who did what and why "
-            "(GDPR Art. 5(2))."
-        ),
-        fields={
-            "at": _("when (ISO 8601)"),
-            "domain": _("area"),
-            "action": _("what was done"),
-            "by": _("who did it"),
-            "subject": _("what it concerned"),
-            "reason": _("reason given"),
-        },
-        labels={
-            "at": _("when"),
-            "domain": _("area"),
-            "action": _("what was done"),
-            "by": _("by"),
-            "subject": _("concerning"),
-            "reason": _("reason"),
-        },
-        values={"domain": _trail_domain},
-        models=("core.AuditEvent",),
-        categories=("name", "email", "usage"),
-        legal_basis="legitimate_interest",
         retention=FIVE_YEARS,
     )
 )
