@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -20,6 +21,7 @@ from accounts.models import (
 )
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
+from core.audit import action_label
 from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
 
 ERASED = "erased@erased.invalid"
@@ -155,6 +157,13 @@ def _events_collect(email: str) -> list[dict[str, Any]]:
     ]
 
 
+def event_action(code: str) -> str:
+    """An account event's action as the reader's words: the label its app registered in the one
+    audit trail's registry (core.audit), else "Other change" (the code stays in the JSON)."""
+    label = action_label(code)
+    return str(label) if label is not None else gettext("Other change")
+
+
 def _flags(email: str) -> Any:
     account = _account()
     return SharedLoginFlag.objects.filter(account=account, user_email__iexact=email) if account else None
@@ -243,6 +252,7 @@ register(
             "details": _("details, such as values before and after the change"),
         },
         labels={**verbose_names(AccountEvent, "at", "action", "actor", "reason"), "details": _("details")},
+        values={"action": event_action},
         models=(AccountEvent,),
         categories=("name", "address", "email", "purchases"),
         legal_basis="legitimate_interest",

@@ -98,6 +98,8 @@ def test_gdpr6_export_contains_payment_methods_and_charges_of_a_consumer_who_has
     assert "Visa •••• 4242" in text, text
     for charge in charges:
         assert _amount_nb(charge) in text, (_amount_nb(charge), text)
+    # and the account's history names its steps in words, not as action codes
+    assert "Historikken til kontoen din" in text and not re.search(r"payment_method_changed|charge:paid", text)
     # and in those two sections, status and kind read as words, never as codes or machine keys
     payments = text[text.index("Betalingsmåter") :]
     payments = payments[: payments.index("Faktura FA-", payments.index("Fornyelse"))]
