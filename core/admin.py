@@ -1,0 +1,38 @@
+"""The one audit trail in the admin (issue 10): read-only, one list with a view per domain (the
+domain filter: an account's history, the privacy desk's steps for GDPR-8, the support entries for
+ACC-15/SUB-5) and the action as a translated sentence, never its code."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import describe
+from core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "domain", "subject_label", "what_happened", "actor_label", "actor_kind", "reason"]
+    list_filter = ["domain", "actor_kind"]
+    search_fields = ["subject_label", "actor_label", "reason"]
+    date_hierarchy = "occurred_at"
+    exclude = ["action", "params", "before", "after"]
+    readonly_fields = ["what_happened"]
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, obj: AuditEvent) -> str:
+        return describe(obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["what_happened", *(f.name for f in AuditEvent._meta.fields if f.name not in self.exclude)]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

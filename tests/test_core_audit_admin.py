@@ -1,0 +1,25 @@
+"""Issue 10, SUB-5 / ACC-15: the support entries of the one audit trail read in the admin as
+translated sentences (da and nb), never as their codes."""
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from subprocessors.access import support_access_require
+from tests.acc_helpers import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("language", "refused"), [("da", "Adgang nægtet"), ("nb", "Tilgang avvist")])
+def test_sub5_acc15_support_entries_list_translated_actions_in_the_admin(staff_user, language, refused):
+    account = make_account("trailview")
+    with pytest.raises(PermissionDenied):
+        support_access_require(account=account, actor=staff_user, purpose="Ticket 4711")
+    admin = Client(HTTP_HOST="localhost")
+    admin.force_login(staff_user)
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = admin.get("/admin/core/auditevent/?domain__exact=support").content.decode()
+    assert refused in page and "Ticket 4711" in page and staff_user.email in page
+    assert "entry_refused" not in page
