@@ -26,7 +26,7 @@ def admin(staff_user):
         "/admin/accounts/accountevent/",
         "/admin/accounts/freemaildomain/",
         "/admin/accounts/cancellationrequest/",
-        "/admin/subprocessors/supportaccessaudit/",
+        "/admin/core/auditevent/?domain__exact=support",
         "/admin/accounts/sharedloginflag/",
         "/admin/accounts/lifetimecodebatch/",
         "/admin/accounts/lifetimecodebatch/import/",
