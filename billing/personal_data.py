@@ -7,8 +7,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from billing.forms import COUNTRIES
-from billing.models import BillingProfile, Document, DocumentKind, DocumentStatus, SellerProfile, ViesStatus
-from core.personal_data import register_no_personal_data, verbose_names
+from billing.models import (
+    BillingProfile,
+    CustomDelivery,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    SellerProfile,
+    ViesStatus,
+)
+from core.personal_data import verbose_names
 from privacy.registry import Scope, Source, register
 
 
@@ -42,6 +50,32 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
         }
         for p in BillingProfile.objects.filter(email__iexact=email).select_related("account")
     ]
+
+
+STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
+STAFF_KEPT = _(
+    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
+    "long as the record."
+)
+STAFF_FIELDS = {
+    "record": _("kind of record"),
+    "at": _("when (ISO 8601)"),
+    "entry": _("what the entry says"),
+}
+STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
+
+
+def _staff_collect(email: str) -> list[dict[str, Any]]:
+    """The seller profile versions and custom deliveries a staff member recorded."""
+    rows = [
+        {"record": str(SellerProfile._meta.verbose_name), "at": p.valid_from.isoformat(), "entry": p.legal_name}
+        for p in SellerProfile.objects.filter(created_by__iexact=email).order_by("valid_from")
+    ]
+    rows += [
+        {"record": str(CustomDelivery._meta.verbose_name), "at": d.recorded_at.isoformat(), "entry": d.description}
+        for d in CustomDelivery.objects.filter(recorded_by__iexact=email).order_by("recorded_at")
+    ]
+    return rows
 
 
 COUNTRY_NAMES = dict(COUNTRIES)
@@ -106,6 +140,20 @@ register(
         retention=_("While the account is a customer, then 5 years."),
     )
 )
-register_no_personal_data(
-    SellerProfile, reason=_("Our own company's identity as printed on invoices: a company, not a person.")
+register(
+    Source(
+        key="billing.staff_entries",
+        label=_("Your entries in our billing records"),
+        scope=Scope.PUBLIC,
+        collect=_staff_collect,
+        kept_reason=STAFF_KEPT,
+        about=STAFF_ABOUT,
+        fields=STAFF_FIELDS,
+        labels=STAFF_LABELS,
+        # Our own company's details and the deliveries agreed with a customer, with who recorded them.
+        models=(SellerProfile, CustomDelivery),
+        categories=("name", "email"),
+        legal_basis="legal_obligation",
+        retention=_("10 years."),
+    )
 )

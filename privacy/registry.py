@@ -76,10 +76,11 @@ KEPT_PRIVACY_RECORDS = _(
 
 
 # Field names that hint at personal data: a name, an address of any kind, a phone number, an IP
-# address, a browser, card or PayPal details, or free text that may be about a person.
+# address, a browser, card or PayPal details, free text that may be about a person, or who did
+# something (`created_by`, `changed_by`: a staff member's or a user's e-mail).
 PERSONAL_NAME = re.compile(
     r"e_?mail|name|address|street|postcode|phone|(^|_)ip($|_)|user_agent|card|last4|paypal|payer|"
-    r"recipient|sender|buyer|note|text|comment|evidence|reason|body|actor_label|^actor$|staff"
+    r"recipient|sender|buyer|note|text|comment|evidence|reason|body|actor_label|^actor$|staff|_by$"
 )
 PERSONAL_TYPES = (db.EmailField, db.GenericIPAddressField)
 

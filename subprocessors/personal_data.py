@@ -20,6 +20,7 @@ from subprocessors.models import (
     RegistryVersion,
     SubProcessor,
     Subscriber,
+    SupportAccessConsent,
     SupportAccessEvent,
 )
 
@@ -152,6 +153,46 @@ def _support_collect(email: str) -> list[dict[str, Any]]:
     ]
 
 
+STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
+STAFF_KEPT = _(
+    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
+    "long as the record."
+)
+STAFF_FIELDS = {
+    "record": _("kind of record"),
+    "at": _("when (ISO 8601)"),
+    "entry": _("what the entry says"),
+}
+STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
+
+
+def _versions_collect(email: str) -> list[dict[str, Any]]:
+    """The registry versions a staff member published."""
+    return [
+        {"record": str(RegistryVersion._meta.verbose_name), "at": v.published_at.isoformat(), "entry": str(v.number)}
+        for v in RegistryVersion.objects.filter(published_by__iexact=email).order_by("number")
+    ]
+
+
+def _consent_collect(email: str) -> list[dict[str, Any]]:
+    consents = SupportAccessConsent.objects.filter(changed_by__iexact=email).select_related("account")
+    return [
+        {
+            "account": c.account.name,
+            "granted": c.granted,
+            "changed_at": c.changed_at.isoformat() if c.changed_at else None,
+        }
+        for c in consents.order_by("id")
+    ]
+
+
+def _consent_erase(email: str) -> EraseResult:
+    # The account's choice stays; who made it goes.
+    return EraseResult(
+        anonymised=SupportAccessConsent.objects.filter(changed_by__iexact=email).update(changed_by=ERASED)
+    )
+
+
 FIVE_YEARS = _("5 years.")
 
 register(
@@ -270,8 +311,43 @@ register_no_personal_data(
     reason=_("An entry of the public registry names a company, its registered address and its purpose."),
 )
 register_no_personal_data(
-    RegistryVersion, reason=_("A published version of the registry: companies and a note on what changed.")
-)
-register_no_personal_data(
     PolicyVersion, reason=_("The published text of our terms and policies, the same for everyone.")
+)
+register(
+    Source(
+        key="subprocessors.registry_versions",
+        label=_("Registry versions you published"),
+        scope=Scope.PUBLIC,
+        collect=_versions_collect,
+        kept_reason=STAFF_KEPT,
+        about=STAFF_ABOUT,
+        fields=STAFF_FIELDS,
+        labels=STAFF_LABELS,
+        models=(RegistryVersion,),
+        categories=("name", "email"),
+        legal_basis="legal_obligation",
+        retention=FIVE_YEARS,
+    )
+)
+register(
+    Source(
+        key="subprocessors.support_consent",
+        label=_("Support access you allowed or withdrew"),
+        scope=Scope.PUBLIC,
+        collect=_consent_collect,
+        erase=_consent_erase,
+        about=_(
+            "Whether you, for an account, allowed our support to look into its data, and when you last changed it."
+        ),
+        fields={
+            "account": _("account"),
+            "granted": _("whether access is allowed"),
+            "changed_at": _("changed (ISO 8601)"),
+        },
+        labels=verbose_names(SupportAccessConsent, "account", "granted", "changed_at"),
+        models=(SupportAccessConsent,),
+        categories=("email",),
+        legal_basis="consent",
+        retention=_("While the account is a customer, then 5 years."),
+    )
 )

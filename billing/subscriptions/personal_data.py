@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
 from billing.subscriptions.choices import ChargeKind, ChargeStatus, PaymentKind
-from billing.subscriptions.models import Charge, PaymentMethod, Plan, PrepaidCredit, PriceNotice
+from billing.subscriptions.models import Charge, PaymentMethod, Plan, PlanPrice, PrepaidCredit, PriceNotice
 from billing.subscriptions.sandbox_books import SandboxToken
 from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
 
@@ -115,6 +115,32 @@ def _notices_erase(email: str) -> EraseResult:
     return EraseResult(anonymised=_notices(email).update(recipient=ERASED))
 
 
+STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
+STAFF_KEPT = _(
+    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
+    "long as the record."
+)
+STAFF_FIELDS = {
+    "record": _("kind of record"),
+    "at": _("when (ISO 8601)"),
+    "entry": _("what the entry says"),
+}
+STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
+
+
+def _prices_collect(email: str) -> list[dict[str, Any]]:
+    """The prices a staff member set."""
+    prices = PlanPrice.objects.filter(created_by__iexact=email).select_related("plan").order_by("created_at")
+    return [
+        {
+            "record": str(PlanPrice._meta.verbose_name),
+            "at": p.created_at.isoformat(),
+            "entry": f"{p.plan.name}: {p.monthly_per_agent} / {p.annual_per_agent} {p.currency}",
+        }
+        for p in prices
+    ]
+
+
 PAYMENT_KINDS = dict(PaymentKind.choices)
 
 register(
@@ -203,6 +229,22 @@ register(
         models=(PriceNotice,),
         categories=("email",),
         legal_basis="contract",
+        retention=_("5 years."),
+    )
+)
+register(
+    Source(
+        key="billing.price_entries",
+        label=_("Prices you set"),
+        scope=Scope.PUBLIC,
+        collect=_prices_collect,
+        kept_reason=STAFF_KEPT,
+        about=STAFF_ABOUT,
+        fields=STAFF_FIELDS,
+        labels=STAFF_LABELS,
+        models=(PlanPrice,),
+        categories=("name", "email"),
+        legal_basis="legitimate_interest",
         retention=_("5 years."),
     )
 )

@@ -174,6 +174,14 @@ def test_gdpr6_the_inspection_catches_an_unregistered_personal_model():
             app_label = "privacy"
             managed = False
 
+    class PriceNote(models.Model):  # noqa: DJ008 (a throw-away model)
+        amount = models.DecimalField(max_digits=8, decimal_places=2)
+        approved_by = models.CharField(max_length=254)
+
+        class Meta:
+            app_label = "privacy"
+            managed = False
+
     class Counter(models.Model):  # noqa: DJ008 (a throw-away model)
         day = models.DateField()
         total = models.PositiveIntegerField()
@@ -182,8 +190,12 @@ def test_gdpr6_the_inspection_catches_an_unregistered_personal_model():
             app_label = "privacy"
             managed = False
 
-    found = registry.unregistered_personal_models([CallbackWish, Visitor, Counter])
-    # then it is reported with the fields that give it away (by name, and by type)
-    assert found == {"privacy.CallbackWish": ["phone", "caller_note"], "privacy.Visitor": ["contact", "seen_from"]}
+    found = registry.unregistered_personal_models([CallbackWish, Visitor, PriceNote, Counter])
+    # then it is reported with the fields that give it away (by name, by type, and who did it)
+    assert found == {
+        "privacy.CallbackWish": ["phone", "caller_note"],
+        "privacy.Visitor": ["contact", "seen_from"],
+        "privacy.PriceNote": ["approved_by"],
+    }
     # and the whole project's check would fail with it
     assert "privacy.CallbackWish" in registry.unregistered_personal_models([*registry.project_models(), CallbackWish])
