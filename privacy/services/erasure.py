@@ -311,12 +311,7 @@ def erasure_execute(*, request: PrivacyRequest, actor: User | None, close_accoun
     """The worker's part: close the accounts staff chose to close (the account lifecycle's own
     transition, audited there), then erase."""
     for account in Account.objects.customers().filter(pk__in=close_accounts, status__in=LIVE_STATUSES):
-        # Not purged here: the erasure anonymises the person; the rest of a closed account's data
-        # follows the account's own lifecycle (ACC-7).
-        account_close(
-            account=account,
-            actor=actor_label(actor),
-            reason=CLOSED_FOR_ERASURE,
-            purge=False,
-        )
+        # Closed as any account is closed (ACC-7): for good, its schema and data deleted, the Owner
+        # told; what the law keeps (invoices, this request) is in the public schema.
+        account_close(account=account, actor=actor_label(actor), reason=CLOSED_FOR_ERASURE)
     return erasure_run(request=request, actor=actor)

@@ -6,9 +6,9 @@ worker, after the desk's transaction commits; every step is in the audit trail."
 from collections.abc import Iterator
 
 import pytest
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_exists, tenant_context
 
-from accounts.models import AccountEvent, AccountStatus
+from accounts.models import AccountEvent, AccountStatus, MailLog
 from accounts.users.models import Role, User
 from config.celery import app
 from privacy.models import AuditAction, AuditEvent, ErasureStep, Export, RequestKind, RequestStatus
@@ -54,7 +54,7 @@ def _owner_can_log_in(account) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_gdpr10_erasure_of_the_only_owner_of_an_active_account_is_held_never_leaving_it_ownerless(
-    nordlys, verified_request, staff_client, eager, django_capture_on_commit_callbacks
+    nordlys, verified_request, staff_client, eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     request = verified_request(OWNER, RequestKind.ERASURE)
     url = f"/admin/privacy/privacyrequest/{request.pk}/erasure/"
@@ -82,8 +82,11 @@ def test_gdpr10_erasure_of_the_only_owner_of_an_active_account_is_held_never_lea
     nordlys.refresh_from_db()
     assert nordlys.status == AccountStatus.CLOSED
     assert AccountEvent.objects.filter(account=nordlys, action="status:closed").exists()
-    with tenant_context(nordlys):
-        assert not User.objects.filter(email__iexact=OWNER).exists()
+    assert nordlys.deleted_at is not None and not schema_exists(nordlys.schema_name)  # closed as ACC-7 closes
+    # the Owner was told, in their language, before the erasure anonymised the mail log's copy
+    told = [m for m in mailoutbox if m.to == [OWNER] and "Stengt som del av eierens forespørsel" in m.body]
+    assert len(told) == 1
+    assert not MailLog.objects.filter(recipient__iexact=OWNER, template="account_closed").exists()
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED
     decided = AuditEvent.objects.get(request=request, action=AuditAction.ERASURE_DECIDED)
