@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.lifecycle import (
     REACTIVATION_WINDOW,
@@ -74,7 +75,7 @@ def trial_expiry(*, at: datetime, dry_run: bool) -> JobReport:
         due,
         dry_run,
         "suspended",
-        lambda a: account_suspend(account=a, actor=SYSTEM, reason="Trial ended without billing details (ACC-5)"),
+        lambda a: account_suspend(account=a, actor=SYSTEM, reason=_("Trial ended without billing details (ACC-5)")),
     )
     return report
 
@@ -91,7 +92,7 @@ def reactivation_expiry(*, at: datetime, dry_run: bool) -> JobReport:
         dry_run,
         "suspended again",
         lambda a: account_suspend(
-            account=a, actor=SYSTEM, reason="Temporary reactivation ended without billing details (ACC-6)"
+            account=a, actor=SYSTEM, reason=_("Temporary reactivation ended without billing details (ACC-6)")
         ),
     )
     return report
@@ -115,7 +116,9 @@ def suspension_expiry(*, at: datetime, dry_run: bool) -> JobReport:
         due,
         dry_run,
         "closed",
-        lambda a: account_close(account=a, actor=SYSTEM, reason="No reactivation within 30 days of suspension (ACC-7)"),
+        lambda a: account_close(
+            account=a, actor=SYSTEM, reason=_("No reactivation within 30 days of suspension (ACC-7)")
+        ),
     )
     return report
 
@@ -131,7 +134,7 @@ def purge_cancelled(*, at: datetime, dry_run: bool) -> JobReport:
         due,
         dry_run,
         "data deleted",
-        lambda a: account_purge(account=a, actor=SYSTEM, reason="Account cancelled (ACC-10)"),
+        lambda a: account_purge(account=a, actor=SYSTEM, reason=_("Account cancelled (ACC-10)")),
     )
     return report
 
@@ -189,7 +192,7 @@ def inactivity(*, at: datetime, dry_run: bool) -> JobReport:
         if warned and local_add(idle_since, INACTIVITY_DELETION) <= at:
             report.add("deleted", f"{account.slug}: deleted after 8 weeks without a login")
             if not dry_run:
-                account_close(account=account, actor=SYSTEM, reason="No login for 8 weeks (ACC-11)")
+                account_close(account=account, actor=SYSTEM, reason=_("No login for 8 weeks (ACC-11)"))
         elif not warned:
             # A warning always comes first, even if the job was down past the 8 weeks.
             report.add("warned", f"{account.slug}: inactivity warning")
