@@ -6,7 +6,9 @@ personal data with a reason, and the inspection catches one that is neither."""
 import io
 import json
 import re
+import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -32,6 +34,7 @@ from privacy.services.export import export_create
 from privacy.services.intake import request_file
 from privacy.services.verification import verify_by_link
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 EMAIL = "ingrid.berg@example.no"
 T0 = datetime(2026, 2, 2, 9, 30, tzinfo=UTC)
 
@@ -92,8 +95,18 @@ def test_gdpr6_export_contains_payment_methods_and_charges_of_a_consumer_who_has
     assert data["schema"]["billing.payment_methods"]["labels"]["last4"] == "Siste 4 sifre"
     # and the PDF she reads says the same in Norwegian: headings, her card, both charges
     with export.pdf_file.open("rb") as handle:
-        pages = PdfReader(io.BytesIO(handle.read())).pages
+        pdf = handle.read()
+    pages = PdfReader(io.BytesIO(pdf)).pages
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    # (a picture of the page with her card and payments, to look at the layout)
+    page = next(i for i, p in enumerate(pages, start=1) if "Betalingsmåter" in (p.extract_text() or ""))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "gdpr6-payments-nb.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile"]
+        + [ARTIFACTS / "gdpr6-payments-nb.pdf", ARTIFACTS / "gdpr6-payments-nb"],
+        check=True,
+    )
     assert "Betalingsmåter" in text and "Betalinger" in text, text
     assert "Visa •••• 4242" in text, text
     for charge in charges:
@@ -134,7 +147,7 @@ def test_gdpr6_every_model_with_personal_data_is_registered_or_declared_free_of_
     # every model of the project (public and account schemas) with a field that looks like a
     # name, an address, a phone number, an IP address, a browser, card or PayPal data or free text
     project = registry.project_models()
-    assert {"subscriptions.PaymentMethod", "workspace.LoginRecord", "accounts.AccountEvent"} <= {
+    assert {"subscriptions.PaymentMethod", "workspace.LoginRecord", "core.AuditEvent"} <= {
         m._meta.label for m in project
     }
     assert registry.unregistered_personal_models(project) == {}
