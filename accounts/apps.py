@@ -9,4 +9,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # What this app holds about a person (login records and invitations), for the privacy
         # desk; and the account state machine's audit reaction, registered before any transition.
-        from accounts import lifecycle, personal_data  # noqa: F401
+        # And how its steps read in the one audit trail (core.audit).
+        from accounts import audit_labels, lifecycle, personal_data  # noqa: F401

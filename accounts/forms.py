@@ -46,7 +46,7 @@ class SignupForm(forms.Form):
     """ACC-1 / ACC-2 / LTD-1. `website` is a honeypot (hidden from people, filled by bots);
     `started` is an encrypted time stamp for the minimum fill time, good for one sign-up (its
     nonce becomes a SignupTicket with the account). Lengths match the columns they end in
-    (User.email, AccountEvent.actor: 254; User.full_name, Account.name: 200)."""
+    (User.email, AuditEvent.actor_label: 254; User.full_name, Account.name: 200)."""
 
     full_name = forms.CharField(label=_("Full legal name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=254)

@@ -2,7 +2,8 @@
 
 Every status change goes through `transition()` (core.transitions): the allowed transitions are
 declared once on the model (`Account.TRANSITIONS`), an illegal one raises `IllegalTransition`,
-and each change writes its `AccountEvent` (actor, reason, before/after) in the same transaction.
+and each change writes its row of the one audit trail (core.audit: actor, reason, before/after)
+in the same transaction.
 Other apps call the plain services below (billing: payment failed → `account_suspend`; paid →
 `account_activate`) and register what must follow a move as a reaction (`core.reacts_to`).
 
@@ -20,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_exists, tenant_context
 
 from accounts.mailer import mail_send
-from accounts.models import Account, AccountEvent, AccountStatus
+from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now
+from core import audit as trail
 from core import hooks
 from core.links import account_url
+from core.models import AuditDomain, AuditEvent
 from core.transitions import Change, IllegalTransition, reacts_to
 from core.transitions import transition as core_transition
 
@@ -67,32 +70,33 @@ class LifecycleError(Exception):
 def audit(
     *,
     account: Account,
-    actor: str,
+    actor: Any,
     action: str,
     reason: str = "",
     before: str = "",
     after: str = "",
     data: dict[str, Any] | None = None,
-) -> AccountEvent:
-    """The one audit writer. Call it inside the transaction that makes the change."""
-    event = AccountEvent(
-        account=account,
-        at=now(),
-        actor=actor or SYSTEM,
+    domain: str = AuditDomain.ACCOUNT,
+) -> AuditEvent:
+    """Write one row of the account's history in the one audit trail (core.audit). Call it inside
+    the transaction that makes the change."""
+    return trail.record(
+        domain=domain,
         action=action,
+        actor=actor or SYSTEM,
+        subject=account,
+        subject_label=account.name,
+        account=account,
         reason=reason,
-        status_before=before,
-        status_after=after,
-        data=data or {},
+        before=before,
+        after=after,
+        params=data,
     )
-    event.full_clean()
-    event.save()
-    return event
 
 
 def transition(*, account: Account, to: str, actor: str, reason: str, **changes: Any) -> Account:
     """Move `account` to status `to`, or raise IllegalTransition: the one core transition (row
-    locked, move checked, saved); its `AccountEvent` and the other apps' reactions (billing ends
+    locked, move checked, saved); its audit row and the other apps' reactions (billing ends
     the subscriptions of a cancelled account) follow in the same transaction."""
     return core_transition(account, to=to, actor=actor, reason=reason, **changes)
 

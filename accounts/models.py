@@ -171,34 +171,7 @@ class MailLog(models.Model):
         return f"{self.template} → {self.recipient}"
 
 
-# --- Lifecycle, audit and staff desk (public schema: these outlive an account's schema) ---
-
-
-class AccountEvent(models.Model):
-    """Append-only audit of everything done to an account: state transitions (before/after),
-    staff actions, support entries. Written in the same transaction as the change it records;
-    a database trigger refuses UPDATE and DELETE."""
-
-    # No database constraint: the audit log outlives even a removed account row (evidence is
-    # never deleted with what it is about).
-    account = models.ForeignKey(
-        Account, verbose_name=_("account"), on_delete=models.DO_NOTHING, db_constraint=False, related_name="events"
-    )
-    at = models.DateTimeField(_("at"), db_index=True)
-    actor = models.CharField(_("actor"), max_length=254, help_text=_("A staff e-mail, a user e-mail or “system”."))
-    action = models.CharField(_("action"), max_length=40, db_index=True)
-    reason = models.TextField(_("reason"), blank=True)
-    status_before = models.CharField(_("status before"), max_length=16, blank=True)
-    status_after = models.CharField(_("status after"), max_length=16, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("account event")
-        verbose_name_plural = _("account audit log")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.account} · {self.action} · {self.at:%Y-%m-%d %H:%M}"
+# --- Lifecycle and staff desk (public schema: these outlive an account's schema; the audit is core.AuditEvent) ---
 
 
 class FreeMailDomain(models.Model):
@@ -237,29 +210,6 @@ class CancellationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} · {self.received_at:%Y-%m-%d}"
-
-
-class SupportEntry(models.Model):
-    """Retired: support entries (ACC-15) were recorded here until they went through the one SUB-5
-    guard, which records every attempt in the one audit trail (core.AuditEvent; these rows got
-    there through subprocessors migrations 0003 and 0004). No longer written; the table goes with
-    a later migration."""
-
-    account = models.ForeignKey(
-        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="support_entries"
-    )
-    at = models.DateTimeField(_("at"))
-    staff = models.CharField(_("staff member"), max_length=254)
-    reason = models.TextField(_("reason"))
-    allowed = models.BooleanField(_("allowed"))
-
-    class Meta:
-        verbose_name = _("support entry")
-        verbose_name_plural = _("support entries")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.account} · {self.staff} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class SharedLoginFlag(models.Model):

@@ -12,16 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     Account,
-    AccountEvent,
     AccountStatus,
     CancellationRequest,
     LifetimeCodeBatch,
     SharedLoginFlag,
-    SupportEntry,
 )
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
-from core.audit import action_label
+from core.audit import action_label, describe
+from core.models import AuditEvent
 from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
 
 ERASED = "erased@erased.invalid"
@@ -143,25 +142,34 @@ def _account_collect(email: str) -> list[dict[str, Any]]:
 def _events(email: str) -> Any:
     account = _account()
     if account is None:
-        return AccountEvent.objects.none()
-    mine = Q(actor__iexact=email) | Q(data__icontains=email) | Q(reason__icontains=email)
+        return AuditEvent.objects.none()
+    mine = Q(actor_label__iexact=email) | Q(params__icontains=email) | Q(reason__icontains=email)
     if _holder(email) is not None:
         mine = Q()  # the Owner's account history is about them
-    return AccountEvent.objects.filter(mine, account=account)
+    return AuditEvent.objects.filter(mine, account_id=account.pk)
 
 
 def _events_collect(email: str) -> list[dict[str, Any]]:
     return [
-        {"at": e.at.isoformat(), "action": e.action, "actor": e.actor, "reason": e.reason, "details": e.data or None}
-        for e in _events(email).order_by("at", "id")
+        {
+            "at": e.occurred_at.isoformat(),
+            "action": e.action,
+            "actor": e.actor_label,
+            "reason": e.reason,
+            "details": e.params or None,
+        }
+        for e in _events(email).order_by("occurred_at", "id")
     ]
 
 
 def event_action(code: str) -> str:
     """An account event's action as the reader's words: the label its app registered in the one
     audit trail's registry (core.audit), else "Other change" (the code stays in the JSON)."""
-    label = action_label(code)
-    return str(label) if label is not None else gettext("Other change")
+    if action_label(code) is None:
+        return gettext("Other change")
+    # a state change names the state it reached ("status:active" → … to Active)
+    after = code.split(":", 1)[1] if ":" in code else None
+    return describe(AuditEvent(action=code, subject_type="accounts.account", after=after, params={}))
 
 
 def _flags(email: str) -> Any:
@@ -198,13 +206,6 @@ def _cancellations_collect(email: str) -> list[dict[str, Any]]:
             "note": c.note,
         }
         for c in CancellationRequest.objects.filter(sender__iexact=email).select_related("account").order_by("id")
-    ]
-
-
-def _support_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {"at": e.at.isoformat(), "account": e.account.name, "reason": e.reason, "allowed": e.allowed}
-        for e in SupportEntry.objects.filter(staff__iexact=email).select_related("account").order_by("at", "id")
     ]
 
 
@@ -251,9 +252,13 @@ register(
             "reason": _("reason given"),
             "details": _("details, such as values before and after the change"),
         },
-        labels={**verbose_names(AccountEvent, "at", "action", "actor", "reason"), "details": _("details")},
+        labels={
+            **verbose_names(AuditEvent, "reason", at="occurred_at", actor="actor_label"),
+            "action": _("what was done"),
+            "details": _("details"),
+        },
         values={"action": event_action},
-        models=(AccountEvent,),
+        models=(AuditEvent,),
         categories=("name", "address", "email", "purchases"),
         legal_basis="legitimate_interest",
         retention=FIVE_YEARS_AFTER,
@@ -305,27 +310,6 @@ register(
         models=(CancellationRequest,),
         categories=("email", "contact"),
         legal_basis="contract",
-        retention=_("5 years."),
-    )
-)
-register(
-    Source(
-        key="accounts.support_entries",
-        label=_("Support access you recorded"),
-        scope=Scope.PUBLIC,
-        collect=_support_collect,
-        kept_reason=_("A record of who looked into a customer account and why is kept as proof of lawful access."),
-        about=_("The times you, as our staff, recorded looking into a customer account, with the reason."),
-        fields={
-            "at": _("when (ISO 8601)"),
-            "account": _("account"),
-            "reason": _("reason given"),
-            "allowed": _("whether access was allowed"),
-        },
-        labels=verbose_names(SupportEntry, "at", "account", "reason", "allowed"),
-        models=(SupportEntry,),
-        categories=("name", "email", "support"),
-        legal_basis="legitimate_interest",
         retention=_("5 years."),
     )
 )

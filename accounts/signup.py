@@ -133,7 +133,7 @@ def welcome_user_for(token: str) -> User | None:
 
 
 def _check_lengths(*, full_name: str, email: str, company: str) -> None:
-    """Every identity field fits its column (User.email and AccountEvent.actor: 254)."""
+    """Every identity field fits its column (User.email and AuditEvent.actor_label: 254)."""
     for field, value, limit in (("full_name", full_name, 200), ("email", email, 254), ("company", company, 200)):
         if len(value) > limit:
             raise SignupError(

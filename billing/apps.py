@@ -11,4 +11,5 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         # What billing holds about a person, for the privacy desk's access and erasure requests;
         # and billing's answers to what accounts asks through core.hooks.
-        from billing import hooks, personal_data  # noqa: F401
+        # And how its steps read in the one audit trail (core.audit).
+        from billing import audit_labels, hooks, personal_data  # noqa: F401

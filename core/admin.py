@@ -5,7 +5,14 @@ ACC-15/SUB-5) and the action as a translated sentence, never its code."""
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import describe
@@ -36,3 +43,26 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def history_html(events: QuerySet[AuditEvent], *, query: str, limit: int = 50) -> SafeString:
+    """A subject's history for its own admin page (an account's, a privacy request's): the newest
+    rows as a table in the reader's language, and a link to all of them in the trail."""
+    rows = list(events.order_by("-occurred_at", "-id")[:limit])
+    if not rows:
+        return format_html("<p>{}</p>", _t("Nothing recorded yet."))
+    head = format_html(
+        "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", _t("When"), _t("What happened"), _t("By"), _t("Reason")
+    )
+    body = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (date_format(localtime(e.occurred_at), "SHORT_DATETIME_FORMAT"), describe(e), e.actor_label, e.reason)
+            for e in rows
+        ),
+    )
+    url = f"{reverse('admin:core_auditevent_changelist')}?{query}"
+    return format_html(
+        '<table class="audit-history">{}{}</table><p><a href="{}">{}</a></p>', head, body, url, _t("The whole history")
+    )

@@ -153,10 +153,18 @@ def action_label(action: str) -> Any:
     return _actions.get(f"{prefix}:*")
 
 
-def state_label(subject_type: str, value: Any) -> str:
+def register_action_states(prefix: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """How the states of `prefix:*` codes read when the subject is another object (a charge's
+    status in the account's history)."""
+    register_states(f"{prefix}:*", choices)
+
+
+def state_label(subject_type: str, value: Any, action: str = "") -> str:
     if value in (None, ""):
         return "—"
-    label = _states.get(subject_type, {}).get(str(value))
+    prefix = f"{action.split(':', 1)[0]}:*" if ":" in action else ""
+    states = _states.get(prefix) or _states.get(subject_type, {})
+    label = states.get(str(value))
     return str(label) if label is not None else str(value)
 
 
@@ -173,8 +181,8 @@ def describe(event: AuditEvent) -> str:
     if label is None:
         return _("Other change")
     values = _Params({k: v for k, v in (event.params or {}).items() if isinstance(v, str | int | float)})
-    values["before"] = state_label(event.subject_type, event.before)
-    values["after"] = state_label(event.subject_type, event.after)
+    values["before"] = state_label(event.subject_type, event.before, event.action)
+    values["after"] = state_label(event.subject_type, event.after, event.action)
     text = str(label)
     try:
         return text % values

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Account, AccountEvent, AccountStatus, FreeMailDomain
+from accounts.models import Account, AccountStatus, FreeMailDomain
 from accounts.services import account_create
+from core.models import AuditEvent
 
 
 def origin(host: str) -> str:
@@ -47,7 +48,7 @@ def reload(account: Account) -> Account:
 
 
 def actions(account: Account) -> list[str]:
-    return list(AccountEvent.objects.filter(account=account).order_by("id").values_list("action", flat=True))
+    return list(AuditEvent.objects.filter(account_id=account.pk).order_by("id").values_list("action", flat=True))
 
 
 def client_for(account: Account) -> Client:

@@ -9,8 +9,9 @@ import time_machine
 from django.test import Client
 
 from accounts.forms import started_token
-from accounts.models import Account, AccountEvent
+from accounts.models import Account
 from accounts.signup import SignupError, account_signup, slug_for
+from core.models import AuditEvent
 from tests.acc_helpers import ensure_free_mail
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +39,12 @@ def form(**overrides: str) -> dict[str, str]:
 
 
 def test_acc1_300_character_email_is_a_form_error_and_creates_nothing(public_client):
-    accounts, events = Account.objects.count(), AccountEvent.objects.count()
+    accounts, events = Account.objects.count(), AuditEvent.objects.count()
     email = "k" * 280 + "@kirkegaard-service.dk"
     response = public_client.post("/signup/", form(email=email), HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 400
     assert "højst have 254 tegn" in response.content.decode()
-    assert (Account.objects.count(), AccountEvent.objects.count()) == (accounts, events)
+    assert (Account.objects.count(), AuditEvent.objects.count()) == (accounts, events)
 
 
 @pytest.mark.parametrize("field", ["full_name", "company"])

@@ -12,9 +12,10 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.forms import started_token
-from accounts.models import Account, AccountEvent
+from accounts.models import Account
 from accounts.users.models import Role, User
 from accounts.users.services import invitation_accept, user_invite
+from core.models import AuditEvent
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from privacy.services.common import NotVerified
 from privacy.services.erasure import erasure_run
@@ -125,7 +126,7 @@ def test_gdpr4_after_confirming_via_mailed_link_a_min_konto_request_is_verified_
     account = Account.objects.get(slug="kirkegaard-service")
     with tenant_context(account):
         assert User.objects.get(email=email).email_confirmed_at is not None
-    assert AccountEvent.objects.filter(account=account, action="email_confirmed").exists()
+    assert AuditEvent.objects.filter(account_id=account.pk, action="email_confirmed").exists()
     assert "ikke bekræftet" not in client.get("/min-konto/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/min-konto/privacy/", {"kind": RequestKind.ACCESS, "details": ""})

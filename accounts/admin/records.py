@@ -1,4 +1,4 @@
-"""Records staff read and work through: account events, free-mail domains, e-mail cancellations,
+"""Records staff read and work through: free-mail domains, e-mail cancellations,
 shared logins, the mail log."""
 
 from typing import Any
@@ -9,19 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.common import ReadOnlyAdmin
 from accounts.lifecycle import LifecycleError
-from accounts.models import AccountEvent, CancellationRequest, FreeMailDomain, MailLog, SharedLoginFlag
+from accounts.models import CancellationRequest, FreeMailDomain, MailLog, SharedLoginFlag
 from accounts.services import cancellation_confirm, shared_login_surcharge
 from config.clock import now
 from core.transitions import IllegalTransition
-
-
-@admin.register(AccountEvent)
-class AccountEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "account", "actor", "action", "status_before", "status_after", "reason"]
-    list_filter = ["action"]
-    search_fields = ["account__name", "account__slug", "actor", "reason"]
-    date_hierarchy = "at"
-    list_select_related = ["account"]
 
 
 @admin.register(FreeMailDomain)

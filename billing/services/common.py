@@ -6,6 +6,7 @@ from typing import Any
 from accounts.lifecycle import audit
 from accounts.models import Account
 from billing.models import Document
+from core.models import AuditDomain
 
 SYSTEM = "system"
 
@@ -22,4 +23,10 @@ def billing_audit(*, account: Account, actor: str, action: str, document: Docume
     """Write the audit row with the one audit writer, inside the transaction making the change."""
     if document is not None:
         data = {"document_id": document.pk, "number": document.number, "kind": document.kind, **data}
-    audit(account=account, actor=actor or SYSTEM, action=action, data=json.loads(json.dumps(data, default=str)))
+    audit(
+        account=account,
+        actor=actor or SYSTEM,
+        action=action,
+        data=json.loads(json.dumps(data, default=str)),
+        domain=AuditDomain.BILLING,
+    )

@@ -10,6 +10,7 @@ from accounts.models import Account, AccountStatus
 from billing.subscriptions.choices import ChargeStatus, SubscriptionStatus
 from billing.subscriptions.models import Charge, Subscription
 from config.clock import now
+from core.models import AuditDomain
 from core.transitions import Change, reacts_to, transition
 
 SYSTEM = "system"
@@ -65,6 +66,7 @@ def _charge_audit(change: Change) -> None:
         reason=change.reason,
         before=change.before,
         after=change.after,
+        domain=AuditDomain.BILLING,
         data={
             "charge": charge.pk,
             "amount": str(charge.amount),  # type: ignore[attr-defined]
@@ -86,4 +88,5 @@ def _subscription_audit(change: Change) -> None:
         before=change.before,
         after=change.after,
         data={"subscription": subscription.pk},
+        domain=AuditDomain.BILLING,
     )

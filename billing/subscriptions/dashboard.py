@@ -10,10 +10,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, AccountEvent, AccountStatus
+from accounts.models import Account, AccountStatus
 from billing.subscriptions.choices import ChargeKind, ChargeStatus
 from billing.subscriptions.models import Charge, ChargeAttempt
 from config.clock import now
+from core.models import AuditDomain, AuditEvent
 
 
 def months_between(start: date, end: date) -> list[date]:
@@ -118,18 +119,15 @@ def dashboard(*, start: date, end: date) -> Dashboard:
         Charge.objects.filter(status=ChargeStatus.PAID, paid_at__range=(since, until)), "paid_at", Sum("amount")
     )
     failed = monthly(ChargeAttempt.objects.filter(succeeded=False, at__range=(since, until)), "at", Count("id"))
+    moves = AuditEvent.objects.filter(
+        domain=AuditDomain.ACCOUNT, action__startswith="status:", occurred_at__range=(since, until)
+    )
     conversions = monthly(
-        AccountEvent.objects.filter(
-            action="status:active", status_before=AccountStatus.TRIAL, at__range=(since, until)
-        ),
-        "at",
-        Count("id"),
+        moves.filter(action="status:active", before=AccountStatus.TRIAL.value), "occurred_at", Count("id")
     )
     trials = monthly(Account.objects.customers().filter(created_at__range=(since, until)), "created_at", Count("id"))
-    ended = AccountEvent.objects.filter(status_before=AccountStatus.TRIAL, at__range=(since, until)).exclude(
-        status_after=AccountStatus.TRIAL
-    )
-    converted = ended.filter(status_after=AccountStatus.ACTIVE).count()
+    ended = moves.filter(before=AccountStatus.TRIAL.value).exclude(after=AccountStatus.TRIAL.value)
+    converted = ended.filter(after=AccountStatus.ACTIVE.value).count()
     total_ended = ended.count()
     mrr = mrr_by_month(months)
     return Dashboard(

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.lifecycle import audit
-from accounts.models import Account, AccountEvent
+from accounts.models import Account
 from billing.subscriptions import dunning as retries
 from billing.subscriptions import selectors
 from billing.subscriptions.chargeable import account_chargeable
@@ -16,6 +16,7 @@ from billing.subscriptions.models import Charge
 from billing.subscriptions.services.lifetime import lifetime_subscription_ensure
 from billing.subscriptions.services.renewals import account_bill, billing_due
 from config.jobs import JobReport, job
+from core.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,10 @@ def enterprise_candidates(*, at: datetime, dry_run: bool) -> JobReport:
     last_month = (timezone.localdate(at).replace(day=1) - timedelta(days=1)).replace(day=1)
     for row in selectors.enterprise_candidates(month=last_month):
         month = last_month.isoformat()
-        if AccountEvent.objects.filter(account=row.account, action="enterprise_candidate", data__month=month).exists():
+        flagged = AuditEvent.objects.filter(
+            account_id=row.account.pk, action="enterprise_candidate", params__month=month
+        )
+        if flagged.exists():
             continue
         report.add(
             "flagged", f"{row.account.slug}: {row.end_users} end users, {row.tickets_per_agent} tickets per agent"

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import AccountEvent
 from billing.models import CustomDelivery
 from billing.services.deliveries import custom_delivery_record
 from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_bil13_custom_delivery_is_billed_once_on_the_next_invoice(account_a, mak
     assert first.net_total == Decimal("567.00")  # 3 × 39 + 450
     assert second.lines.count() == 1
     assert CustomDelivery.objects.get(pk=delivery.pk).invoice_id == first.pk
-    assert AccountEvent.objects.filter(action="custom_delivery_recorded", account=account_a).count() == 1
+    assert AuditEvent.objects.filter(action="custom_delivery_recorded", account_id=account_a.pk).count() == 1
 
 
 def test_bil13_staff_record_a_delivery_in_the_admin(account_a, make_profile, staff_user, public_client):

@@ -9,13 +9,13 @@ import time_machine
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from accounts.models import AccountEvent
 from accounts.users.models import Role, User
 from billing.models import Document, DocumentStatus, Invoice
 from billing.services.common import BillingError
 from billing.services.corrections import billing_details_apply_to_last_invoice
 from billing.services.documents import invoice_issue
 from billing.tests.conftest import PASSWORD_FOR_TESTS, seats
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 ISSUED = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
@@ -51,7 +51,7 @@ def test_bil8_reissue_on_day_15_gives_credit_note_and_new_invoice(
     assert new.buyer["vat_number"] == "DK31415926" and new.tax_treatment == "reverse_charge"
     assert (new.period_start, new.period_end) == (last_invoice.period_start, last_invoice.period_end)
     assert sorted(m.subject for m in mailoutbox) == sorted([f"Kreditnota {credit.number}", f"Faktura {new.number}"])
-    assert AccountEvent.objects.filter(action="reissued", data__document_id=new.pk).exists()
+    assert AuditEvent.objects.filter(action="reissued", params__document_id=new.pk).exists()
 
 
 def test_bil8_reissue_on_day_16_is_refused_with_reason_and_date(account_a, last_invoice, make_profile):
@@ -66,7 +66,7 @@ def test_bil8_reissue_on_day_16_is_refused_with_reason_and_date(account_a, last_
     assert Document.objects.filter(kind="credit_note").count() == 0
     assert Invoice.objects.get(pk=last_invoice.pk).status == DocumentStatus.ISSUED
     # the refusal itself is on the account's record
-    assert AccountEvent.objects.filter(action="reissue_refused", data__document_id=last_invoice.pk).exists()
+    assert AuditEvent.objects.filter(action="reissue_refused", params__document_id=last_invoice.pk).exists()
 
 
 def test_bil8_only_the_owner_may_change_billing_details(account_a, client_a, last_invoice):

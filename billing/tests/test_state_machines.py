@@ -11,11 +11,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AccountEvent
 from billing.models import CreditNote, Document, DocumentStatus, Invoice
 from billing.services.corrections import credit_note_issue
 from billing.services.documents import invoice_draft_create, invoice_issue
 from billing.tests.conftest import seats
+from core.models import AuditEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
 
 pytestmark = pytest.mark.django_db
@@ -68,11 +68,11 @@ def test_bil11_every_undeclared_document_move_raises_and_changes_nothing(
             if is_allowed(model, before, after):
                 continue
             model._base_manager.filter(pk=obj.pk).update(**{field: before})
-            events = AccountEvent.objects.count()
+            events = AuditEvent.objects.count()
             with pytest.raises(IllegalTransition), transaction.atomic():
                 transition(obj, to=after, actor="staff@kontoportal.test", reason="not allowed")
             assert getattr(model._base_manager.get(pk=obj.pk), field) == before
-            assert AccountEvent.objects.count() == events
+            assert AuditEvent.objects.count() == events
             refused += 1
     assert refused >= len(statuses(model))  # at least "stay where you are" for every status
 
@@ -96,7 +96,7 @@ def credited(account_a, make_profile):  # type: ignore[no-untyped-def]
 def test_bil11_admin_refuses_to_mark_a_credited_invoice_paid_and_changes_nothing(credited, staff_user, public_client):
     invoice, note = credited
     public_client.force_login(staff_user)
-    events = AccountEvent.objects.count()
+    events = AuditEvent.objects.count()
     response = public_client.post(
         "/admin/billing/invoice/",
         {"action": "mark_paid", "_selected_action": [invoice.pk]},
@@ -107,7 +107,7 @@ def test_bil11_admin_refuses_to_mark_a_credited_invoice_paid_and_changes_nothing
     # the reason, in the admin's language: a void invoice cannot become paid
     assert "kan ikke skifte til" in page and "Betalt" in page and invoice.number in page
     assert Invoice.objects.get(pk=invoice.pk).status == DocumentStatus.VOID
-    assert AccountEvent.objects.count() == events
+    assert AuditEvent.objects.count() == events
 
 
 def test_bil11_admin_marks_an_issued_invoice_paid(account_a, make_profile, staff_user, public_client):
@@ -119,7 +119,7 @@ def test_bil11_admin_marks_an_issued_invoice_paid(account_a, make_profile, staff
     )
     assert "1 faktura er markeret som betalt" in response.content.decode()
     assert Invoice.objects.get(pk=invoice.pk).status == DocumentStatus.PAID
-    assert AccountEvent.objects.filter(action="paid", data__document_id=invoice.pk).exists()
+    assert AuditEvent.objects.filter(action="paid", params__document_id=invoice.pk).exists()
 
 
 def test_bil11_admin_refuses_to_credit_a_credit_note_and_changes_nothing(credited, staff_user, public_client):
@@ -140,12 +140,12 @@ def test_bil11_api_refuses_to_mark_a_credited_invoice_paid_and_changes_nothing(c
     invoice, note = credited
     token = Token.objects.create(user=staff_user)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_ACCEPT_LANGUAGE": "nb"}
-    events = AccountEvent.objects.count()
+    events = AuditEvent.objects.count()
     refused = public_client.post(f"/api/v1/invoices/{invoice.pk}/mark-paid/", **auth)
     assert refused.status_code == 409
     assert "kan ikke endres til «Betalt»" in refused.json()["detail"]
     assert Invoice.objects.get(pk=invoice.pk).status == DocumentStatus.VOID
-    assert AccountEvent.objects.count() == events
+    assert AuditEvent.objects.count() == events
     # a credit note is no invoice: not found on the invoices' route
     assert public_client.post(f"/api/v1/invoices/{note.pk}/mark-paid/", **auth).status_code == 404
 

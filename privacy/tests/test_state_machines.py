@@ -7,7 +7,7 @@ audit row); every declared move writes exactly one audit row, in the move's own 
 import pytest
 from django.db import models, transaction
 
-from accounts.models import AccountEvent
+from core.models import AuditEvent as TrailEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
 from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind, RequestStatus
 from privacy.services.deadlines import request_refuse
@@ -30,7 +30,7 @@ def statuses(model: type[models.Model]) -> list[str]:
 
 
 def audit_rows() -> int:
-    return AuditEvent.objects.count() + AccountEvent.objects.count()
+    return AuditEvent.objects.count() + TrailEvent.objects.count()
 
 
 def last_move(obj: models.Model) -> tuple[str, str, str]:
@@ -39,9 +39,9 @@ def last_move(obj: models.Model) -> tuple[str, str, str]:
         row = AuditEvent.objects.filter(request_id=obj.pk).order_by("-id").first()
         assert row.action == AuditAction.STATUS
         return row.actor, row.detail["before"], row.detail["after"]
-    event = AccountEvent.objects.filter(account=obj.account).order_by("-id").first()  # type: ignore[attr-defined]
-    assert set(event.data.values()) & {obj.pk}
-    return event.actor, event.status_before, event.status_after
+    event = TrailEvent.objects.filter(account_id=obj.account.pk).order_by("-id").first()  # type: ignore[attr-defined]
+    assert set(event.params.values()) & {obj.pk}
+    return f"{event.actor_kind}:{event.actor_label}", event.before, event.after  # a typed actor
 
 
 @pytest.mark.parametrize("model", MACHINES, ids=lambda m: m.__name__)

@@ -8,12 +8,19 @@ from accounts.mailer import mail_send
 from accounts.models import Account
 from billing.models import BillingProfile
 from core.links import account_url
+from core.models import AuditDomain
 
 SYSTEM = "system"
 
 
 def subscription_audit(*, account: Account, actor: str, action: str, **data: Any) -> None:
-    audit(account=account, actor=actor or SYSTEM, action=action, data={k: str(v) for k, v in data.items()})
+    audit(
+        account=account,
+        actor=actor or SYSTEM,
+        action=action,
+        data={k: str(v) for k, v in data.items()},
+        domain=AuditDomain.BILLING,
+    )
 
 
 def owner_contact(account: Account) -> tuple[str, str] | None:

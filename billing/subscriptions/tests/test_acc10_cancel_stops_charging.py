@@ -12,7 +12,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from accounts.lifecycle import account_cancel, account_purge
-from accounts.models import Account, AccountEvent, AccountStatus, MailLog
+from accounts.models import Account, AccountStatus, MailLog
 from accounts.users.models import User
 from billing.models import Document
 from billing.subscriptions.choices import ChargeStatus, SubscriptionStatus
@@ -21,6 +21,7 @@ from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.services.payment_methods import payment_method_add_card
 from billing.subscriptions.tests.conftest import subscribe
 from core import transitions
+from core.models import AuditEvent
 from tests.acc_helpers import make_account, reload, run_jobs
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -80,7 +81,7 @@ def test_acc10_an_owner_with_a_failed_renewal_who_stops_the_account_is_never_cha
     assert Subscription.objects.get(account=account).status == SubscriptionStatus.ENDED
     account = reload(account)
     assert account.deleted_at is not None  # the nightly purge ran, and still nothing was charged
-    actions = set(AccountEvent.objects.filter(account=account).values_list("action", flat=True))
+    actions = set(AuditEvent.objects.filter(account_id=account.pk).values_list("action", flat=True))
     assert {"status:cancelled", "charge:abandoned", "subscription:ended", "data_deleted"} <= actions
 
 
@@ -105,7 +106,9 @@ def test_acc10_a_purged_account_never_stops_the_dunning_job_for_others(accounts_
     # then the purged account's charge is abandoned and recorded, the processor never asked
     gone_charge.refresh_from_db()
     assert gone_charge.status == ChargeStatus.ABANDONED and trail(gone) == before
-    assert AccountEvent.objects.filter(account=gone, action="charge:abandoned", data__charge=gone_charge.pk).exists()
+    assert AuditEvent.objects.filter(
+        account_id=gone.pk, action="charge:abandoned", params__charge=gone_charge.pk
+    ).exists()
     # and the other customer's overdue renewal is paid and invoiced in the same run
     other_charge.refresh_from_db()
     assert other_charge.status == ChargeStatus.PAID and other_charge.invoice_number
@@ -135,7 +138,7 @@ def test_acc10_a_failing_reaction_rolls_the_cancellation_back(accounts_ready, pl
     charge.refresh_from_db()
     assert charge.status == ChargeStatus.FAILED
     assert Subscription.objects.get(account=account).status == SubscriptionStatus.PAST_DUE
-    assert not AccountEvent.objects.filter(account=account, action="status:cancelled").exists()
+    assert not AuditEvent.objects.filter(account_id=account.pk, action="status:cancelled").exists()
 
 
 def test_bil12_a_broken_charge_is_recorded_and_dunning_goes_on_for_the_others(
@@ -159,8 +162,9 @@ def test_bil12_a_broken_charge_is_recorded_and_dunning_goes_on_for_the_others(
     # then the broken charge is left as it was (its attempt rolled back) and its error recorded
     broken_charge.refresh_from_db()
     assert broken_charge.status == ChargeStatus.FAILED and broken_charge.attempts == 1
-    error = AccountEvent.objects.get(account=broken, action="charge_error")
-    assert error.data == {"charge": broken_charge.pk} and error.actor == "job:subscriptions_dunning"
+    error = AuditEvent.objects.get(account_id=broken.pk, action="charge_error")
+    assert error.params == {"charge": broken_charge.pk}
+    assert (error.actor_kind, error.actor_label) == ("job", "subscriptions_dunning")
     # and the other customer's charge is paid in the same run
     fine_charge.refresh_from_db()
     assert fine_charge.status == ChargeStatus.PAID and fine_charge.invoice_number

@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.db import models, transaction
 
-from accounts.models import Account, AccountEvent
+from accounts.models import Account
 from billing.subscriptions.models import Charge, Plan, PrepaidCredit, Subscription
 from billing.subscriptions.services.prepaid import prepaid_buy
 from billing.subscriptions.tests.conftest import subscribe
+from core.models import AuditEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
 from tests.acc_helpers import make_account
 
@@ -48,10 +49,10 @@ def test_acc10_bil12_every_undeclared_move_raises_and_changes_nothing(
             if is_allowed(model, before, after):
                 continue
             model._base_manager.filter(pk=obj.pk).update(**{field: before})
-            events = AccountEvent.objects.count()
+            events = AuditEvent.objects.count()
             with pytest.raises(IllegalTransition), transaction.atomic():
                 transition(obj, to=after, actor="staff@kontoportal.test", reason="not allowed")
             assert getattr(model._base_manager.get(pk=obj.pk), field) == before
-            assert AccountEvent.objects.count() == events
+            assert AuditEvent.objects.count() == events
             refused += 1
     assert refused >= len(statuses(model))  # at least "stay where you are" for every status

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Account, AccountEvent
+from accounts.models import Account
 from billing.subscriptions.models import BillingSettings
 from billing.subscriptions.selectors import enterprise_candidates
 from config.jobs import get_job
+from core.models import AuditEvent
 
 
 def test_bil5_accounts_over_thresholds_are_listed_and_flagged_once(
@@ -34,7 +35,7 @@ def test_bil5_accounts_over_thresholds_are_listed_and_flagged_once(
     at = datetime(2026, 10, 2, 7, 20, tzinfo=UTC)
     assert job.func(at=at, dry_run=False).counts == {"flagged": 1}
     assert job.func(at=at, dry_run=False).counts == {}
-    assert AccountEvent.objects.filter(account=account_a, action="enterprise_candidate").count() == 1
+    assert AuditEvent.objects.filter(account_id=account_a.pk, action="enterprise_candidate").count() == 1
     public_client.force_login(staff_user)
     page = public_client.get("/admin/subscriptions/accountusage/", {"over": "yes"})
     assert (
