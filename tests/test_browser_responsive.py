@@ -5,14 +5,21 @@ it. The Min konto pages are collected from the account hosts' URL conf — every
 this test. Screenshots of each page at both widths are kept under var/test-artifacts/responsive/."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_tenants.utils import tenant_context
 
-from billing.models import SellerProfile
-from billing.reference import DEMO_SELLER
+from accounts.users.models import Role, User
+from accounts.workspace.models import Invitation
+from billing.reference import demo_seller_ensure, vat_rates_load
+from billing.services.documents import invoice_issue
+from billing.services.profiles import billing_profile_update
+from billing.tax import LineInput
+from billing.vies import OfflineViesAdapter
 from config.clock import now
 from conftest import ACCOUNT_A, ACCOUNT_B, PASSWORD
 from privacy.demo import processing_records_ensure
@@ -65,9 +72,48 @@ def minkonto_pages() -> dict[str, str]:
 
 @pytest.fixture
 def demo(accounts_ready):
+    """The registry and policy pages published; each account has an invoice, a second user with a
+    long name and an open invitation to a long address, so the tables have rows to lay out."""
     call_command("load_registry_demo", stdout=open("/dev/null", "w"))
     processing_records_ensure()
-    SellerProfile.objects.create(valid_from=now(), **DEMO_SELLER)
+    vat_rates_load()  # a transactional test's flush empties the rates the migration loaded
+    demo_seller_ensure()
+    for account, country in zip(accounts_ready, ("DK", "NO"), strict=True):
+        billing_profile_update(
+            account=account,
+            actor="test",
+            data={
+                "company": account.name,
+                "name": "Kirsten Kristiansen-Vestergaard",
+                "street": "Havnegade 1",
+                "postcode": "1058",
+                "city": "København K",
+                "country": country,
+                "email": "fakturering-og-regnskab@kundeservice-eksempel.example",
+                "vat_number": "",
+            },
+            vies=OfflineViesAdapter(valid=set(), down=True),
+        )
+        invoice_issue(
+            account=account,
+            lines=[LineInput("Helpdesk subscription, per agent", Decimal(3), Decimal("39.00"))],
+            notify=False,
+            render_pdf=False,
+        )
+        with tenant_context(account):
+            User.objects.create_user(
+                "supportmedarbejder.med.et.meget.langt.navn@kundeservice-eksempel.example",
+                PASSWORD,
+                full_name="Marie-Louise Kristiansen-Vestergaard Østergaard",
+                role=Role.AGENT,
+                language=account.language,
+            )
+            Invitation.objects.create(
+                email="ny.kollega.med.en.lang.adresse@kundeservice-eksempel.example",
+                role=Role.ADMIN,
+                token=f"responsive-{account.slug}",
+                created_at=now(),
+            )
     page_cache_clear()
     yield
     page_cache_clear()
