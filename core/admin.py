@@ -2,11 +2,12 @@
 domain filter: an account's history, the privacy desk's steps for GDPR-8, the support entries for
 ACC-15/SUB-5) and the action as a translated sentence, never its code."""
 
+import csv
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -27,6 +28,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     exclude = ["action", "params", "before", "after"]
     readonly_fields = ["what_happened"]
+    actions = ["export_csv"]
 
     @admin.display(description=_("what happened"))
     def what_happened(self, obj: AuditEvent) -> str:
@@ -34,6 +36,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["what_happened", *(f.name for f in AuditEvent._meta.fields if f.name not in self.exclude)]
+
+    @admin.action(description=_("Export the selected events as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        write_audit_csv(response, queryset.order_by("occurred_at", "id"))
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -66,3 +75,26 @@ def history_html(events: QuerySet[AuditEvent], *, query: str, limit: int = 50) -
     return format_html(
         '<table class="audit-history">{}{}</table><p><a href="{}">{}</a></p>', head, body, url, _t("The whole history")
     )
+
+
+def write_audit_csv(out: Any, events: Any) -> None:
+    """The rows as CSV for an inspector (GDPR-8): codes and words side by side."""
+    writer = csv.writer(out)
+    writer.writerow(
+        ["id", "at", "domain", "subject", "action", "description", "actor_kind", "actor", "reason", "details"]
+    )
+    for e in events:
+        writer.writerow(
+            [
+                e.pk,
+                e.occurred_at.isoformat(),
+                e.domain,
+                e.subject_label,
+                e.action,
+                describe(e),
+                e.actor_kind,
+                e.actor_label,
+                e.reason,
+                e.params,
+            ]
+        )

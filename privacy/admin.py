@@ -1,7 +1,6 @@
 """The staff desk (public host): the request queue with deadlines, the actions on a request,
 the audit log (read-only, CSV), consents and the processing register (Art. 30)."""
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from config.clock import today
+from core.audit import describe
 from core.transitions import IllegalTransition
 from privacy import selectors
 from privacy.admin_erasure import erasure_view
 from privacy.admin_intake import StaffIntakeAdminMixin
+from privacy.audit import request_trail
 from privacy.models import (
-    AuditEvent,
     Consent,
     DataCategory,
     DataSource,
@@ -163,7 +163,7 @@ class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: 
                     "req": obj,
                     "band": selectors.deadline_band(obj),
                     "left": selectors.days_left(obj),
-                    "events": obj.audit_events.order_by("at", "id"),
+                    "events": [(e, describe(e)) for e in request_trail(obj)],
                     "exports": obj.exports.order_by("-created_at"),
                     "accounts": Account.objects.customers().order_by("name"),
                     "action_url": reverse("admin:privacy_request_act", args=[obj.pk]),
@@ -243,38 +243,6 @@ def _act(model_admin: PrivacyRequestAdmin, request: HttpRequest, pk: int) -> Htt
         else:
             messages.success(request, gettext("Done."))
     return HttpResponseRedirect(reverse("admin:privacy_privacyrequest_change", args=[pk]))
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "request_id", "action", "actor", "detail"]
-    list_filter = ["action"]
-    search_fields = ["=request__id", "actor"]
-    date_hierarchy = "at"
-    actions = ["export_csv"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # GDPR-8: and the database refuses it too
-
-    @admin.action(description=_("Export the selected events as CSV"))
-    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="privacy-audit.csv"'
-        write_audit_csv(response, queryset.order_by("at", "id"))
-        return response
-
-
-def write_audit_csv(out: Any, events: Any) -> None:
-    writer = csv.writer(out)
-    writer.writerow(["id", "at", "request", "action", "actor", "detail"])
-    for e in events:
-        writer.writerow([e.pk, e.at.isoformat(), e.request_id or "", e.action, e.actor, e.detail])
 
 
 @admin.register(Consent)

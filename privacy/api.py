@@ -10,15 +10,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from core.audit import describe
+from core.models import AuditEvent as TrailEvent
 from privacy import selectors
-from privacy.models import AuditEvent, PrivacyRequest
+from privacy.audit import request_trail
+from privacy.models import PrivacyRequest
 from privacy.records import ProcessingRecord, registry_keys_unknown, unknown_keys_message
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """A step of the request's history in the one audit trail; `description` is the step in words."""
+
+    description = serializers.SerializerMethodField()
+
     class Meta:
-        model = AuditEvent
-        fields = ["id", "at", "action", "actor", "detail"]
+        model = TrailEvent
+        fields = ["id", "occurred_at", "action", "description", "actor_kind", "actor_label", "reason", "params"]
+
+    def get_description(self, obj: TrailEvent) -> str:
+        return describe(obj)
 
 
 class PrivacyRequestSerializer(serializers.ModelSerializer):
@@ -69,7 +79,7 @@ class PrivacyRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True)
     def audit(self, request: Request, pk: str | None = None) -> Response:
-        events = self.get_object().audit_events.order_by("at", "id")
+        events = request_trail(self.get_object())
         return Response(AuditEventSerializer(events, many=True).data)
 
     @action(detail=False)

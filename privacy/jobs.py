@@ -12,8 +12,8 @@ from accounts.models import Account, MailLog
 from accounts.users.models import User
 from config.jobs import JobReport, job
 from privacy import uploads
-from privacy.audit import SYSTEM, audit_write
-from privacy.models import AuditAction, AuditEvent, Consent, Export, PrivacyRequest, RequestStatus
+from privacy.audit import SYSTEM, audit_write, desk_trail
+from privacy.models import AuditAction, Consent, Export, PrivacyRequest, RequestStatus
 from privacy.selectors import requests_near_deadline
 from privacy.services.intake import request_purge, requests_unverified_stale
 from privacy.sources import erased_address
@@ -27,9 +27,11 @@ def deadline_reminders(*, at: datetime, dry_run: bool) -> JobReport:
     """GDPR-5: e-mail each owner their requests due within a week or overdue, once a day."""
     report = JobReport()
     day = at.date().isoformat()
-    reminded = set(
-        AuditEvent.objects.filter(action=AuditAction.REMINDER, detail__day=day).values_list("request_id", flat=True)
-    )
+    reminded = {
+        int(pk)
+        for pk in desk_trail().filter(action=AuditAction.REMINDER, params__day=day).values_list("subject_id", flat=True)
+        if pk
+    }
     by_owner: dict[tuple[str, str], list[PrivacyRequest]] = defaultdict(list)
     for request in requests_near_deadline().select_related("owner").exclude(pk__in=reminded):
         owner = request.owner

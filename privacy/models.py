@@ -217,35 +217,6 @@ class AuditAction(models.TextChoices):
     TASK_FAILED = "task_failed", _("Work failed")
 
 
-class AuditEvent(models.Model):
-    """GDPR-8: one row per step. The database refuses UPDATE and DELETE on this table (trigger
-    in migration 0002), so not even a bug or a staff member with SQL can rewrite history.
-    The request is referenced without a foreign-key constraint: purging an unverified request
-    must not touch its history."""
-
-    at = models.DateTimeField(_("when"), db_index=True)
-    request = models.ForeignKey(
-        PrivacyRequest,
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="audit_events",
-    )
-    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
-    actor = models.CharField(_("by"), max_length=200)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit log")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-
 class ConsentPurpose(models.TextChoices):
     MARKETING = "marketing", _("Marketing e-mails")
     PROFILING = "profiling", _("Personalised offers based on product usage")

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent as TrailEvent
 from core.personal_data import verbose_names
-from privacy.models import AuditAction, AuditEvent, SubjectFlag
+from privacy.audit import SUBJECT_TYPE, desk_trail
+from privacy.models import AuditAction, PrivacyRequest, SubjectFlag
 from privacy.registry import KEPT_PRIVACY_RECORDS, EraseResult, Scope, Source, register
 from privacy.sources import FIVE_YEARS, iso
 
@@ -25,9 +27,11 @@ def _flags_erase(email: str) -> EraseResult:
 
 
 def _audit_collect(email: str) -> list[dict[str, Any]]:
-    events = AuditEvent.objects.filter(request__email__iexact=email).select_related("request")
+    requests = PrivacyRequest.objects.filter(email__iexact=email).values_list("pk", flat=True)
+    events = desk_trail().filter(subject_type=SUBJECT_TYPE, subject_id__in=[str(pk) for pk in requests])
     return [
-        {"reference": e.request.reference, "at": iso(e.at), "action": e.action} for e in events.order_by("at", "id")
+        {"reference": e.subject_label, "at": iso(e.occurred_at), "action": e.action}
+        for e in events.order_by("occurred_at", "id")
     ]
 
 
@@ -66,7 +70,7 @@ register(
         },
         labels={"reference": _("case reference"), "at": _("when"), "action": _("step")},
         values={"action": dict(AuditAction.choices)},
-        models=(AuditEvent,),
+        models=(TrailEvent,),
         categories=("email", "contact"),
         legal_basis="legal_obligation",
         retention=FIVE_YEARS,

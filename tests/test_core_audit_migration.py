@@ -59,3 +59,34 @@ def test_acc_gdpr8_migrated_account_event_keeps_everything_with_a_typed_actor(ro
     assert (new["before"], new["after"], new["reason"], new["occurred_at"]) == (before, after, "Breach", AT)
     assert (new["account_id"], new["subject_type"], new["subject_label"]) == (42, "accounts.account", "Alfa ApS")
     assert row.data.items() <= new["params"].items()
+
+
+privacy_migration = import_module("privacy.migrations.0008_audit_into_core_trail")
+
+
+def test_gdpr8_migrated_privacy_step_names_the_case_not_the_requester():
+    status = SimpleNamespace(
+        pk=3,
+        request_id=17,
+        at=AT,
+        action="status",
+        actor="staff:desk@kontoportal.test",
+        detail={"before": "open", "after": "refused", "reason": "Manifestly unfounded"},
+    )
+    new = privacy_migration.desk_row(status, "GDPR-2026-00017", 42, {"desk@kontoportal.test": 3})
+    assert (new["domain"], new["subject_type"], new["subject_id"], new["subject_label"]) == (
+        "privacy",
+        "privacy.privacyrequest",
+        "17",
+        "GDPR-2026-00017",
+    )
+    assert (new["actor_kind"], new["actor_id"], new["actor_label"]) == ("staff", "3", "desk@kontoportal.test")
+    assert (new["before"], new["after"], new["reason"], new["account_id"]) == (
+        "open",
+        "refused",
+        "Manifestly unfounded",
+        42,
+    )
+    subject = SimpleNamespace(pk=4, request_id=17, at=AT, action="received", actor="data subject", detail={})
+    row = privacy_migration.desk_row(subject, "GDPR-2026-00017", None, {})
+    assert (row["actor_kind"], row["actor_label"], row["before"]) == ("customer", "data subject", None)

@@ -14,8 +14,8 @@ from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now
 from privacy import outcomes
-from privacy.audit import actor_label, audit_write
-from privacy.models import AuditAction, AuditEvent, ErasureStep, PrivacyRequest, RequestKind
+from privacy.audit import actor_label, audit_write, request_trail
+from privacy.models import AuditAction, ErasureStep, PrivacyRequest, RequestKind
 from privacy.services.common import require_open, require_verified
 from privacy.services.deadlines import request_complete
 from privacy.services.places import in_schema, places_walk
@@ -239,16 +239,16 @@ def erasure_preview(*, request: PrivacyRequest, actor: User | None, record: bool
 def work_running(request: PrivacyRequest) -> str | None:
     """The task queued for this request and not yet finished ("erasure", "export"), if any."""
     last = (
-        AuditEvent.objects.filter(
-            request=request,
+        request_trail(request)
+        .filter(
             action__in=[AuditAction.TASK_QUEUED, AuditAction.TASK_FAILED, AuditAction.ERASED, AuditAction.EXPORTED],
         )
-        .order_by("-at", "-id")
+        .order_by("-occurred_at", "-id")
         .first()
     )
     if last is None or last.action != AuditAction.TASK_QUEUED:
         return None
-    return str(last.detail.get("task", ""))
+    return str(last.params.get("task", ""))
 
 
 def erasure_progress(request: PrivacyRequest) -> tuple[int, int]:

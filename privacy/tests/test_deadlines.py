@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import MailLog
 from config.clock import today
 from privacy import selectors
+from privacy.audit import request_trail
 from privacy.jobs import deadline_reminders
 from privacy.models import AuditAction, RequestStatus
 from privacy.services.common import due_date
@@ -49,7 +50,7 @@ def test_gdpr5_extension_before_deadline_adds_months_and_mails_the_reason(
     # counted from receipt: 31 Jan + 3 months
     assert request.due_on == date(2027, 4, 30)
     assert "Mange konti berørt" in mailoutbox[-1].body
-    assert request.audit_events.filter(action=AuditAction.EXTENDED).count() == 1
+    assert request_trail(request).filter(action=AuditAction.EXTENDED).count() == 1
 
 
 def test_gdpr5_extension_refused_after_the_first_deadline(verified_request):

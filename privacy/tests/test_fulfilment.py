@@ -13,6 +13,7 @@ from accounts.models import MailLog
 from accounts.users.models import Role, User
 from config.clock import now
 from privacy import registry
+from privacy.audit import request_trail
 from privacy.links import verify_token
 from privacy.models import (
     AuditAction,
@@ -126,7 +127,7 @@ def test_gdpr6_end_to_end_access_then_erasure_then_nothing_but_what_law_keeps(
     assert erasure.status == RequestStatus.COMPLETED
     # what was kept and why, told in the requester's words
     assert INVOICE_REASON in outcome_text(erasure)
-    erased = erasure.audit_events.get(action=AuditAction.ERASED).detail
+    erased = request_trail(erasure).get(action=AuditAction.ERASED).params
     assert erased["kept"]["test.invoice"]["records"] == 1 and erased["anonymised"] >= 3
 
     # then: a second export finds nothing but what law keeps
@@ -206,7 +207,7 @@ def test_gdpr6_download_link_is_logged_expires_and_can_be_revoked(verified_reque
     response = public_client.get(f"/privacy/download/{export.token}/json/")
     assert response.status_code == 200
     assert json.loads(b"".join(response.streaming_content))["subject"] == "kari.nordmann@example.org"
-    assert request.audit_events.filter(action=AuditAction.DOWNLOADED).count() == 1
+    assert request_trail(request).filter(action=AuditAction.DOWNLOADED).count() == 1
     assert public_client.get(f"/privacy/download/{export.token[:-1]}x/pdf/").status_code == 404
     export_revoke(export=export, actor=None)
     assert public_client.get(f"/privacy/download/{export.token}/pdf/").status_code == 404
@@ -224,8 +225,8 @@ def test_gdpr6_rectification_is_an_audited_edit_with_before_and_after(account_a,
     assert rectification_apply(request=request, field="full_name", value="Kari Nordmann-Berg", actor=None) == 2
     with tenant_context(account_b):
         assert User.objects.get(email=EMAIL).full_name == "Kari Nordmann-Berg"
-    event = request.audit_events.filter(action=AuditAction.RECTIFIED).first()
-    assert event.detail["before"] == "Kari Nordmann" and event.detail["after"] == "Kari Nordmann-Berg"
+    event = request_trail(request).filter(action=AuditAction.RECTIFIED).first()
+    assert event.params["before"] == "Kari Nordmann" and event.params["after"] == "Kari Nordmann-Berg"
 
 
 def test_gdpr6_unknown_person_export_says_no_data_held(verified_request):

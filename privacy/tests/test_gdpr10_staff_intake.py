@@ -19,9 +19,10 @@ from accounts.models import MailLog
 from accounts.users.models import Role, User
 from billing.models import SellerProfile
 from config.clock import now, today
+from privacy.audit import desk_trail, request_trail
 from privacy.jobs import deadline_reminders
 from privacy.links import verify_token
-from privacy.models import AuditAction, AuditEvent, Channel, PrivacyRequest, RequestKind, RequestStatus
+from privacy.models import AuditAction, Channel, PrivacyRequest, RequestKind, RequestStatus
 from privacy.services.common import NotVerified, due_date
 from privacy.services.deadlines import request_assign, request_extend, request_hand_over, request_refuse
 from privacy.services.export import export_create
@@ -111,9 +112,9 @@ def test_gdpr10_staff_registered_phone_request_has_its_channel_and_reference(
     with pytest.raises(NotVerified):
         export_create(request=req, actor=staff_user)
     # the audit trail names the staff member who registered it and how it came in
-    received = AuditEvent.objects.get(request=req, action=AuditAction.RECEIVED)
-    assert received.actor == f"staff:{staff_user.email}"
-    assert received.detail["channel"] == Channel.PHONE and received.detail["reference"] == req.reference
+    received = request_trail(req).get(action=AuditAction.RECEIVED)
+    assert (received.actor_kind, received.actor_label) == ("staff", staff_user.email)
+    assert received.params["channel"] == Channel.PHONE and received.params["reference"] == req.reference
     # the desk shows the reference and the attachment, which downloads as the PDF it was
     page = staff_client.get(response["Location"]).content.decode()
     assert req.reference in page
@@ -153,13 +154,13 @@ def test_gdpr10_verified_staff_request_can_then_be_handled(
 def test_gdpr10_bad_staff_intake_is_refused_with_a_message_and_creates_nothing(
     staff_client, change, field, mailoutbox, django_capture_on_commit_callbacks
 ):
-    before = (PrivacyRequest.objects.count(), AuditEvent.objects.count(), MailLog.objects.count())
+    before = (PrivacyRequest.objects.count(), desk_trail().count(), MailLog.objects.count())
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(REGISTER_URL, phone_request(**change))
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert 'class="errornote"' in response.content.decode()
-    assert (PrivacyRequest.objects.count(), AuditEvent.objects.count(), MailLog.objects.count()) == before
+    assert (PrivacyRequest.objects.count(), desk_trail().count(), MailLog.objects.count()) == before
     assert not mailoutbox
 
 

@@ -9,8 +9,9 @@ from django_tenants.utils import tenant_context
 from accounts.models import MailLog
 from accounts.users.models import Role, User
 from config.jobs import get_job, run_for_account
+from privacy.audit import desk_trail
 from privacy.jobs import retention
-from privacy.models import AuditAction, AuditEvent, Consent, ConsentPurpose, ConsentSource
+from privacy.models import AuditAction, Consent, ConsentPurpose, ConsentSource
 from privacy.services.consents import consent_give, consent_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_gdpr7_non_customer_data_goes_after_5_years_or_at_withdrawal_with_a_repo
     assert report.counts == dry.counts
     assert set(Consent.objects.values_list("email", flat=True)) == {"fresh@example.org", "cust@example.org"}
     assert list(MailLog.objects.values_list("recipient", flat=True)) == ["new@example.org"]
-    assert AuditEvent.objects.filter(action=AuditAction.RETENTION).last().detail["counts"] == report.counts
+    assert desk_trail().filter(action=AuditAction.RETENTION).last().params["counts"] == report.counts
     assert retention(at=AT, dry_run=False).counts == {}  # idempotent
 
 

@@ -9,7 +9,8 @@ from django.db import models, transaction
 
 from core.models import AuditEvent as TrailEvent
 from core.transitions import IllegalTransition, allowed_moves, is_allowed, status_field, transition
-from privacy.models import AuditAction, AuditEvent, PrivacyRequest, RequestKind, RequestStatus
+from privacy.audit import request_trail
+from privacy.models import AuditAction, PrivacyRequest, RequestKind, RequestStatus
 from privacy.services.deadlines import request_refuse
 from subprocessors.models import DpaRequest, Objection
 
@@ -30,15 +31,15 @@ def statuses(model: type[models.Model]) -> list[str]:
 
 
 def audit_rows() -> int:
-    return AuditEvent.objects.count() + TrailEvent.objects.count()
+    return TrailEvent.objects.count()
 
 
 def last_move(obj: models.Model) -> tuple[str, str, str]:
     """(actor, before, after) of the newest audit row about `obj`."""
     if isinstance(obj, PrivacyRequest):
-        row = AuditEvent.objects.filter(request_id=obj.pk).order_by("-id").first()
+        row = request_trail(obj).order_by("-id").first()
         assert row.action == AuditAction.STATUS
-        return row.actor, row.detail["before"], row.detail["after"]
+        return f"{row.actor_kind}:{row.actor_label}", row.before, row.after  # a typed actor
     event = TrailEvent.objects.filter(account_id=obj.account.pk).order_by("-id").first()  # type: ignore[attr-defined]
     assert set(event.params.values()) & {obj.pk}
     return f"{event.actor_kind}:{event.actor_label}", event.before, event.after  # a typed actor
