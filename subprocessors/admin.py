@@ -207,5 +207,5 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Publish the selected drafts"))
     def publish(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
         for policy in queryset.filter(published_at__isnull=True).order_by("effective_date", "pk"):
-            services.policy_publish(policy=policy)
+            services.policy_publish(policy=policy, actor=request.user)
             messages.success(request, _("%(policy)s is published.") % {"policy": policy})

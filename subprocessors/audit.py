@@ -1,6 +1,8 @@
-"""GDPR-8: an objection resolved and a DPA request signed or declined are in the account's audit
-trail, written by a core.transitions reaction in the move's own transaction, whatever route
-(admin, API, service) made the move. Imported by SubprocessorsConfig.ready()."""
+"""GDPR-8: an objection resolved, a DPA request signed or declined (core.transitions reactions,
+in the move's own transaction, whatever route made it), a registry version and a policy text
+published are rows of the one audit trail (core.audit). Imported by SubprocessorsConfig.ready()."""
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from accounts.lifecycle import audit
 from core import audit as trail
 from core.models import AuditDomain
 from core.transitions import Change, reacts_to
-from subprocessors.models import DpaRequest, Objection
+from subprocessors.models import DpaRequest, Objection, PolicyVersion, RegistryVersion
 
 
 @reacts_to(Objection)
@@ -49,5 +51,32 @@ trail.register_actions(
         "dpa_requested": _("Data-processing agreement requested"),
         "dpa_signed": _("Data-processing agreement signed"),
         "dpa_declined": _("Data-processing agreement request declined"),
+        "registry_published": _("Sub-processor registry version %(number)s published"),
+        "policy_published": _("Policy text published as version %(number)s"),
     }
 )
+
+
+def registry_published(*, version: RegistryVersion, actor: Any) -> None:
+    """The published registry version in the one audit trail (no account: it concerns everyone)."""
+    trail.record(
+        domain=AuditDomain.REGISTRY,
+        action="registry_published",
+        actor=actor,
+        subject=version,
+        subject_label=str(version),
+        reason=version.note,
+        params={"number": version.number, "changes": {k: len(v) for k, v in version.changes.items()}},
+    )
+
+
+def policy_published(*, policy: PolicyVersion, actor: Any) -> None:
+    """A published policy text (terms, DPA, …) in the one audit trail."""
+    trail.record(
+        domain=AuditDomain.REGISTRY,
+        action="policy_published",
+        actor=actor,
+        subject=policy,
+        subject_label=str(policy),
+        params={"kind": policy.kind, "number": policy.number, "effective": str(policy.effective_date)},
+    )

@@ -17,6 +17,7 @@ from accounts.users.models import Role, User
 from config.clock import now, today
 from core.links import account_url, public_url
 from core.transitions import transition
+from subprocessors import audit
 from subprocessors.links import (
     CONFIRM_MAX_AGE,
     CONFIRM_PURPOSE,
@@ -101,6 +102,7 @@ def registry_publish(*, actor: Any, note: str = "") -> RegistryVersion:
     )
     version.full_clean()
     version.save()
+    audit.registry_published(version=version, actor=actor)
     # The first version is the initial list, not news; later additions are announced.
     if previous is not None:
         for entry in entries:
@@ -346,8 +348,9 @@ def dpa_decline(*, request: DpaRequest, actor: Any) -> DpaRequest:
 
 
 @transaction.atomic
-def policy_publish(*, policy: PolicyVersion) -> PolicyVersion:
-    """Give a draft the next version number of its kind; published texts are never edited."""
+def policy_publish(*, policy: PolicyVersion, actor: Any = None) -> PolicyVersion:
+    """Give a draft the next version number of its kind; published texts are never edited. The
+    publication is a row of the one audit trail (`actor` None: the system, e.g. demo data)."""
     policy = PolicyVersion.objects.select_for_update().get(pk=policy.pk)
     if policy.published_at is not None:
         raise ValidationError(_("This version is already published."))
@@ -361,6 +364,7 @@ def policy_publish(*, policy: PolicyVersion) -> PolicyVersion:
     policy.published_at = now()
     policy.full_clean()
     policy.save()
+    audit.policy_published(policy=policy, actor=actor)
     return policy
 
 
