@@ -40,3 +40,6 @@ def test_acc12_account_history_in_the_admin_reads_as_sentences_never_codes(staff
         trial, suspended = str(AccountStatus.TRIAL.label), str(AccountStatus.SUSPENDED.label)
     assert f"{changed} {trial} til {suspended}" in page
     assert "status:suspended" not in page and "Spam" in page
+    # and the link to the whole history opens the trail filtered to this account
+    whole = admin.get(f"/admin/core/auditevent/?account_id={account.pk}")
+    assert whole.status_code == 200 and "Spam" in whole.content.decode()
