@@ -15,9 +15,11 @@ from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation
-from billing.reference import demo_seller_ensure, vat_rates_load
+from billing.reference import demo_seller_ensure
 from billing.services.documents import invoice_issue
 from billing.services.profiles import billing_profile_update
+from billing.subscriptions.models import Plan
+from billing.subscriptions.tests.conftest import reference_data_ensure, subscribe
 from billing.tax import LineInput
 from billing.vies import OfflineViesAdapter
 from config.clock import now
@@ -73,10 +75,11 @@ def minkonto_pages() -> dict[str, str]:
 @pytest.fixture
 def demo(accounts_ready):
     """The registry and policy pages published; each account has an invoice, a second user with a
-    long name and an open invitation to a long address, so the tables have rows to lay out."""
+    long name and an open invitation to a long address, so the tables have rows to lay out; one
+    account pays for a plan."""
     call_command("load_registry_demo", stdout=open("/dev/null", "w"))
     processing_records_ensure()
-    vat_rates_load()  # a transactional test's flush empties the rates the migration loaded
+    reference_data_ensure()  # a transactional test's flush empties the plans and VAT rates
     demo_seller_ensure()
     for account, country in zip(accounts_ready, ("DK", "NO"), strict=True):
         billing_profile_update(
@@ -114,6 +117,8 @@ def demo(accounts_ready):
                 token=f"responsive-{account.slug}",
                 created_at=now(),
             )
+    # Bravo pays for a plan (its plan page shows the subscription and a payment); Alfa is on trial.
+    subscribe(accounts_ready[1], Plan.objects.order_by("pk").last(), seats=2)
     page_cache_clear()
     yield
     page_cache_clear()
@@ -150,8 +155,8 @@ def _visit(page, name: str, url: str, language: str, width: int, found: dict, pr
     """Open a page, measure it and keep its screenshot; found collects pages seen and overflows."""
     if probe:  # same origin as the page shown: ask first what the route answers
         status, kind = page.evaluate(PROBE_JS, url)
-        if status == 405 or "html" not in kind:
-            return  # a form's POST target or a download: no page of its own
+        if status in (400, 405) or "html" not in kind:
+            return  # a form's POST target, a preview that needs the form's input, or a download
     response = page.goto(url)
     assert response.status < 400, f"{url}: {response.status}"
     assert page.locator("html").get_attribute("lang") == language, url
