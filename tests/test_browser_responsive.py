@@ -1,5 +1,5 @@
-"""Every public page and every Min konto page in a real browser, on a 390 px phone and a 1280 px
-screen, in da and nb (issue 16): no page is wider than the viewport and no element sticks out of
+"""Every public page and every Min konto page in a real browser, on 360 and 390 px phones and a
+1280 px screen, in da and nb (issue 16): no page is wider than the viewport and no element sticks out of
 it. The Min konto pages are collected from the account hosts' URL conf — every route under
 /min-konto/ that takes no argument and answers a GET — so a new page is covered without editing
 this test. Screenshots of each page at both widths are kept under var/test-artifacts/responsive/."""
@@ -32,7 +32,7 @@ from tests.test_browser_policy_pages import OVERFLOW_JS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts" / "responsive"
-WIDTHS = (390, 1280)
+WIDTHS = (360, 390, 1280)
 # language -> (browser locale, the account whose Owner reads Min konto in that language)
 LANGUAGES = {"da": ("da-DK", ACCOUNT_A), "nb": ("nb-NO", ACCOUNT_B)}
 PUBLIC_PAGES = {
@@ -165,7 +165,7 @@ def _visit(page, name: str, url: str, language: str, width: int, found: dict, pr
     found.setdefault(f"{language} {width}", set()).add(name)
 
 
-def test_issue16_every_public_and_min_konto_page_fits_390_and_1280_px_in_da_and_nb(live_server, demo):
+def test_issue16_every_public_and_min_konto_page_fits_360_390_and_1280_px_in_da_and_nb(live_server, demo):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     minkonto = minkonto_pages()
     # The pages the issue names are among the collected ones.
