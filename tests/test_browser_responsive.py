@@ -2,7 +2,7 @@
 1280 px screen, in da and nb (issue 16): no page is wider than the viewport and no element sticks out of
 it. The Min konto pages are collected from the account hosts' URL conf — every route under
 /min-konto/ that takes no argument and answers a GET — so a new page is covered without editing
-this test. Screenshots of each page at both widths are kept under var/test-artifacts/responsive/."""
+this test. Screenshots of each page at each width are kept under var/test-artifacts/responsive/."""
 
 from collections.abc import Iterator
 from decimal import Decimal
