@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.event_details import event_details
 from accounts.models import (
     Account,
     AccountStatus,
@@ -20,7 +21,7 @@ from accounts.models import (
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
 from core.audit import action_label, describe
-from core.models import AuditEvent
+from core.models import AuditDomain, AuditEvent
 from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
 
 ERASED = "erased@erased.invalid"
@@ -146,7 +147,8 @@ def _events(email: str) -> Any:
     mine = Q(actor_label__iexact=email) | Q(params__icontains=email) | Q(reason__icontains=email)
     if _holder(email) is not None:
         mine = Q()  # the Owner's account history is about them
-    return AuditEvent.objects.filter(mine, account_id=account.pk)
+    # support entries into the account are the support-access source's rows (subprocessors)
+    return AuditEvent.objects.filter(mine, account_id=account.pk).exclude(domain=AuditDomain.SUPPORT)
 
 
 def _events_collect(email: str) -> list[dict[str, Any]]:
@@ -257,7 +259,7 @@ register(
             "action": _("what was done"),
             "details": _("details"),
         },
-        values={"action": event_action},
+        values={"action": event_action, "details": event_details},
         models=(AuditEvent,),
         categories=("name", "address", "email", "purchases"),
         legal_basis="legitimate_interest",

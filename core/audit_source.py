@@ -11,7 +11,9 @@ from core.personal_data import Scope, Source, register, verbose_names
 
 
 def _collect(email: str) -> list[dict[str, Any]]:
-    rows = AuditEvent.objects.filter(actor_label__iexact=email).order_by("occurred_at", "id")
+    # support entries are the support-access source's rows (subprocessors), listed there once
+    rows = AuditEvent.objects.filter(actor_label__iexact=email).exclude(domain=AuditDomain.SUPPORT)
+    rows = rows.order_by("occurred_at", "id")
     return [
         {
             "at": row.occurred_at.isoformat(),

@@ -17,6 +17,10 @@ from core.personal_data import Source
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# A date or moment inside a text written when the row was recorded ("Terms v1 (2026-01-01)").
+_ISO_INSIDE = re.compile(
+    r"(?<![\w-])\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?(?![\w-])"
+)
 # Nested details printed as an address: these keys' values stand on their own line, unlabelled.
 ADDRESS_KEYS = ("name", "full_name", "company", "street", "postcode", "city", "country")
 # More columns than this and each record becomes a list of headings and values, which wraps on a
@@ -62,7 +66,16 @@ def _scalar(value: Any) -> str:
         day = parse_date(value)
         if day is not None:
             return when(day)
-    return str(value)
+    return _ISO_INSIDE.sub(_local, str(value))
+
+
+def _local(match: re.Match[str]) -> str:
+    text = match.group(0)
+    moment = parse_datetime(text) if len(text) > 10 else None
+    day = parse_date(text[:10]) if moment is None else None
+    if moment is not None:
+        return when(moment)
+    return when(day) if day is not None else text
 
 
 def value(source: Source, key: str, raw: Any, record: Mapping[str, Any] | None = None) -> list[str]:

@@ -136,7 +136,14 @@ def _dpa_erase(email: str) -> EraseResult:
 def _seen_collect(email: str) -> list[dict[str, Any]]:
     seen = PolicySeen.objects.filter(seen_by__iexact=email).select_related("policy", "account")
     return [
-        {"seen_at": p.seen_at.isoformat(), "account": p.account.name, "policy": str(p.policy)}
+        {
+            "seen_at": p.seen_at.isoformat(),
+            "account": p.account.name,
+            "policy": f"{p.policy.get_kind_display()} v{p.policy.number}"
+            if p.policy.number
+            else p.policy.get_kind_display(),
+            "effective_date": p.policy.effective_date.isoformat(),
+        }
         for p in seen.order_by("seen_at", "id")
     ]
 
@@ -273,8 +280,13 @@ register(
         collect=_seen_collect,
         erase=_seen_erase,
         about=_("Which versions of our terms and policies you saw for an account, and when."),
-        fields={"seen_at": _("seen (ISO 8601)"), "account": _("account"), "policy": _("policy version")},
-        labels=verbose_names(PolicySeen, "seen_at", "account", "policy"),
+        fields={
+            "seen_at": _("seen (ISO 8601)"),
+            "account": _("account"),
+            "policy": _("policy version"),
+            "effective_date": _("effective date"),
+        },
+        labels={**verbose_names(PolicySeen, "seen_at", "account", "policy"), "effective_date": _("effective date")},
         models=(PolicySeen,),
         categories=("email", "usage"),
         legal_basis="contract",
