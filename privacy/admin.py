@@ -23,12 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from config.clock import today
-from core.audit import describe
 from core.transitions import IllegalTransition
-from privacy import selectors
+from privacy import admin_trail, selectors
 from privacy.admin_erasure import erasure_view
 from privacy.admin_intake import StaffIntakeAdminMixin
-from privacy.audit import request_trail
 from privacy.models import (
     Consent,
     DataCategory,
@@ -163,7 +161,7 @@ class PrivacyRequestAdmin(StaffIntakeAdminMixin, admin.ModelAdmin):  # GDPR-10: 
                     "req": obj,
                     "band": selectors.deadline_band(obj),
                     "left": selectors.days_left(obj),
-                    "events": [(e, describe(e)) for e in request_trail(obj)],
+                    "events": admin_trail.rows(obj),
                     "exports": obj.exports.order_by("-created_at"),
                     "accounts": Account.objects.customers().order_by("name"),
                     "action_url": reverse("admin:privacy_request_act", args=[obj.pk]),
