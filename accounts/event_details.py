@@ -29,6 +29,13 @@ CODES = {
     "monthly": gettext_lazy("Monthly"),
     "annual": gettext_lazy("Annual"),
 }
+# reasons the billing jobs record in English words; read in the reader's language
+REASONS = {
+    "payment received": gettext_lazy("Payment received"),
+    "overdue charges paid": gettext_lazy("Overdue payments received"),
+    "renewal unpaid": gettext_lazy("The renewal was not paid"),
+    "account can no longer be charged": gettext_lazy("The account can no longer be charged"),
+}
 INTERNAL = ("document_id", "charge", "currency")
 
 
@@ -63,3 +70,9 @@ def event_details(details: Any) -> str | None:
         heading = HEADINGS.get(key, gettext_lazy("Detail"))
         lines.append(f"{_(str(heading))}: {_shown(key, raw, details)}")
     return "; ".join(lines) or None
+
+
+def event_reason(reason: Any) -> Any:
+    """A reason a job recorded in fixed words, in the reader's language; a person's own words as written."""
+    shown = REASONS.get(reason) if isinstance(reason, str) else None
+    return str(shown) if shown is not None else reason

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.event_details import event_details
+from accounts.event_details import event_details, event_reason
 from accounts.models import (
     Account,
     AccountStatus,
@@ -259,7 +259,7 @@ register(
             "action": _("what was done"),
             "details": _("details"),
         },
-        values={"action": event_action, "details": event_details},
+        values={"action": event_action, "details": event_details, "reason": event_reason},
         models=(AuditEvent,),
         categories=("name", "address", "email", "purchases"),
         legal_basis="legitimate_interest",
