@@ -16,7 +16,7 @@ from billing.models import (
     SellerProfile,
     ViesStatus,
 )
-from core.personal_data import verbose_names
+from core.personal_data import STAFF_ABOUT, STAFF_FIELDS, STAFF_KEPT, STAFF_LABELS, verbose_names
 from privacy.registry import Scope, Source, register
 
 
@@ -50,19 +50,6 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
         }
         for p in BillingProfile.objects.filter(email__iexact=email).select_related("account")
     ]
-
-
-STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
-STAFF_KEPT = _(
-    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
-    "long as the record."
-)
-STAFF_FIELDS = {
-    "record": _("kind of record"),
-    "at": _("when (ISO 8601)"),
-    "entry": _("what the entry says"),
-}
-STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
 
 
 def _staff_collect(email: str) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from enum import Enum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Scope(Enum):
@@ -119,3 +120,17 @@ def verbose_names(model: Any, *names: str, **renamed: str) -> dict[str, str | Pr
     `verbose_names(User, "email", joined="date_joined")` -> {"email": _("e-mail"), "joined": _("joined")}."""
     pairs = {**{n: n for n in names}, **renamed}
     return {key: model._meta.get_field(name).verbose_name for key, name in pairs.items()}
+
+
+# What every source of staff entries (prices, seller profiles, registry versions) says about them.
+STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
+STAFF_KEPT = _(
+    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
+    "long as the record."
+)
+STAFF_FIELDS = {
+    "record": _("kind of record"),
+    "at": _("when (ISO 8601)"),
+    "entry": _("what the entry says"),
+}
+STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}

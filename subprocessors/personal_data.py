@@ -8,7 +8,18 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditDomain, AuditEvent
-from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
+from core.personal_data import (
+    STAFF_ABOUT,
+    STAFF_FIELDS,
+    STAFF_KEPT,
+    STAFF_LABELS,
+    EraseResult,
+    Scope,
+    Source,
+    register,
+    register_no_personal_data,
+    verbose_names,
+)
 from subprocessors.models import (
     CaseStatus,
     DpaRequest,
@@ -158,19 +169,6 @@ def _support_collect(email: str) -> list[dict[str, Any]]:
         {"at": e.occurred_at.isoformat(), "account": e.subject_label, "event": e.action, "purpose": e.reason}
         for e in entries.order_by("occurred_at", "id")
     ]
-
-
-STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
-STAFF_KEPT = _(
-    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
-    "long as the record."
-)
-STAFF_FIELDS = {
-    "record": _("kind of record"),
-    "at": _("when (ISO 8601)"),
-    "entry": _("what the entry says"),
-}
-STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
 
 
 def _versions_collect(email: str) -> list[dict[str, Any]]:

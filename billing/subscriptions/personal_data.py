@@ -15,7 +15,18 @@ from accounts.users.models import Role, User
 from billing.subscriptions.choices import ChargeKind, ChargeStatus, PaymentKind
 from billing.subscriptions.models import Charge, PaymentMethod, Plan, PlanPrice, PrepaidCredit, PriceNotice
 from billing.subscriptions.sandbox_books import SandboxToken
-from core.personal_data import EraseResult, Scope, Source, register, register_no_personal_data, verbose_names
+from core.personal_data import (
+    STAFF_ABOUT,
+    STAFF_FIELDS,
+    STAFF_KEPT,
+    STAFF_LABELS,
+    EraseResult,
+    Scope,
+    Source,
+    register,
+    register_no_personal_data,
+    verbose_names,
+)
 
 ERASED = "erased@erased.invalid"
 # An account in these states may still be charged: its current payment method stays.
@@ -113,19 +124,6 @@ def _notices_collect(email: str) -> list[dict[str, Any]]:
 def _notices_erase(email: str) -> EraseResult:
     # That the account was given notice stays (and when); to whom goes.
     return EraseResult(anonymised=_notices(email).update(recipient=ERASED))
-
-
-STAFF_ABOUT = _("Entries you made in our records as a member of our staff.")
-STAFF_KEPT = _(
-    "Our records name the staff member who made each entry, as proof of who did what; the name stays as "
-    "long as the record."
-)
-STAFF_FIELDS = {
-    "record": _("kind of record"),
-    "at": _("when (ISO 8601)"),
-    "entry": _("what the entry says"),
-}
-STAFF_LABELS = {"record": _("record"), "at": _("when"), "entry": _("entry")}
 
 
 def _prices_collect(email: str) -> list[dict[str, Any]]:
