@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.mailer import mail_send
 from accounts.models import Region, SignupTicket
+from accounts.services import HOSTNAME_LABEL
 from accounts.users.models import Role, User
 from config.clock import now
 from config.tokens import token_make, token_read
@@ -43,14 +44,28 @@ class PortalPasswordResetForm(PasswordResetForm):
 
 
 class SignupForm(forms.Form):
-    """ACC-1 / ACC-2 / LTD-1. `website` is a honeypot (hidden from people, filled by bots);
-    `started` is an encrypted time stamp for the minimum fill time, good for one sign-up (its
-    nonce becomes a SignupTicket with the account). Lengths match the columns they end in
+    """ACC-1 / ACC-2 / LTD-1. `slug` is the account's address, proposed from the company name
+    (by site.js while typing, by the view when left empty) and editable. `website` is a honeypot
+    (hidden from people, filled by bots); `started` is an encrypted time stamp, good for one
+    sign-up (its nonce becomes a SignupTicket with the account) and for 24 hours. There is no
+    minimum fill time: people who let the browser autofill the form send it within a second,
+    so bots are held off by the honeypot, the single-use token and the rate limits. Lengths match the columns they end in
     (User.email, AuditEvent.actor_label: 254; User.full_name, Account.name: 200)."""
 
     full_name = forms.CharField(label=_("Full legal name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     company = forms.CharField(label=_("Company or organisation"), max_length=200)
+    slug = forms.CharField(
+        label=_("Account address"),
+        max_length=63,
+        required=False,
+        help_text=_(
+            "Your helpdesk's address: a-z, 0-9 and hyphens. Proposed from the company name; you may change it."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "data-slug-check": "/signup/address/"}
+        ),
+    )
     region = forms.ChoiceField(
         label=_("Data region"),
         choices=Region.choices,
@@ -68,14 +83,18 @@ class SignupForm(forms.Form):
             self.initial["started"] = started_token()
         self.fields["adult"].error_messages["required"] = _("You must be 18 or older to create an account.")
 
+    def clean_slug(self) -> str:
+        value = self.cleaned_data["slug"].strip().lower()
+        if value and not HOSTNAME_LABEL.fullmatch(value):
+            raise forms.ValidationError(_("The account's address may contain only a-z, 0-9 and hyphens."))
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(BOT_MESSAGE, code="bot")
         started = token_read(STARTED_PURPOSE, data.get("started", ""), max_age=STARTED_MAX_AGE) or {}
         if not isinstance(started.get("t"), int | float) or not isinstance(started.get("n"), str):
-            raise forms.ValidationError(BOT_MESSAGE, code="bot")
-        if now().timestamp() - started["t"] < settings_value("SIGNUP_MIN_FILL_SECONDS", 3):
             raise forms.ValidationError(BOT_MESSAGE, code="bot")
         if SignupTicket.objects.filter(nonce=started["n"]).exists():
             raise forms.ValidationError(TICKET_USED_MESSAGE, code="bot")
@@ -92,12 +111,6 @@ TICKET_USED_MESSAGE = _("This form has already created an account. Open the sign
 def started_token(at: float | None = None) -> str:
     """The form's timer token: when the form was shown, and a nonce that makes it single use."""
     return token_make(STARTED_PURPOSE, {"t": now().timestamp() if at is None else at, "n": secrets.token_hex(12)})
-
-
-def settings_value(name: str, default: Any) -> Any:
-    from django.conf import settings
-
-    return getattr(settings, name, default)
 
 
 # --- Min konto ---

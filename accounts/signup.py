@@ -99,6 +99,17 @@ def slug_suggestion(slug: str) -> str:
     raise RuntimeError("no free slug")  # pragma: no cover - 1,000 namesakes
 
 
+def slug_availability(slug: str) -> tuple[str, str]:
+    """ACC-1, the sign-up's live check: ("free", ""), ("taken", a free suggestion) or
+    ("invalid", "") for something that is not a host name label."""
+    slug = slug.strip().lower()
+    if not HOSTNAME_LABEL.fullmatch(slug):
+        return "invalid", ""
+    if slug_taken(slug):
+        return "taken", slug_suggestion(slug)
+    return "free", ""
+
+
 def is_free_mail(email: str) -> bool:
     domain = email.rsplit("@", 1)[-1].lower().strip()
     return FreeMailDomain.objects.filter(domain=domain).exists()
@@ -195,14 +206,14 @@ def account_signup(
     SignupError and creates nothing on refusal. `ticket`: the form's single-use timer nonce."""
     email = email.strip().lower()
     _check_lengths(full_name=full_name.strip(), email=email, company=company.strip())
-    slug = slug or slug_for(company)
+    slug = slug.strip().lower() or slug_for(company)
     if not slug:
         raise SignupError("company", _("The company name must contain letters or digits."))
     if not HOSTNAME_LABEL.fullmatch(slug):
-        raise SignupError("company", _("The account's address may contain only a-z, 0-9 and hyphens."))
+        raise SignupError("slug", _("The account's address may contain only a-z, 0-9 and hyphens."))
     if slug_taken(slug):
         raise SignupError(
-            "company",
+            "slug",
             _("The address %(slug)s is taken. You could use %(suggestion)s instead.")
             % {"slug": slug, "suggestion": slug_suggestion(slug)},
         )
@@ -258,7 +269,7 @@ def account_signup(
     except IntegrityError:
         # A simultaneous sign-up took the same address between our check and our insert.
         raise SignupError(
-            "company",
+            "slug",
             _("The address %(slug)s is taken. You could use %(suggestion)s instead.")
             % {"slug": slug, "suggestion": slug_suggestion(slug)},
         ) from None

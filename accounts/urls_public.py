@@ -6,4 +6,5 @@ from accounts import views_public
 
 urlpatterns = [
     path("signup/", views_public.signup, name="signup"),
+    path("signup/address/", views_public.signup_address, name="signup_address"),
 ]

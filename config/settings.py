@@ -325,6 +325,7 @@ RATE_LIMITS = {
     "subscribe_ip": env("RATE_SUBSCRIBE_IP", "20/h"),
     "signup_address": env("RATE_SIGNUP_ADDRESS", "3/d"),
     "signup_ip": env("RATE_SIGNUP_IP", "5/h"),
+    "signup_check_ip": env("RATE_SIGNUP_CHECK_IP", "300/h"),
     "privacy_request_address": env("RATE_PRIVACY_REQUEST_ADDRESS", "5/h"),
     "privacy_request_ip": env("RATE_PRIVACY_REQUEST_IP", "20/h"),
     "privacy_resend_request": env("RATE_PRIVACY_RESEND", "2/h"),
