@@ -6,11 +6,11 @@ e-mail address, the client's IP address (IPv6 by /64, as django-ratelimit does),
 
 When Redis is unreachable a limiter fails **open** or **closed** by its declared choice — never
 with a 500:
-- open (the request goes through): password reset, registry subscribe, privacy requests, and
-  the sign-up's address check (it only reads). They mail a link or code only to the address
-  typed in, the harm of a flood is bounded by the other
-  limits (the privacy desk's per-request code limit, axes on logins), and refusing them would
-  lock people out of their own data and accounts while the cache is down.
+- open (the request goes through): password reset, registry subscribe, privacy requests, "find my
+  account", and the sign-up's address check (it only reads). They mail a link or code only to
+  the address typed in, the harm of a flood is bounded by the other limits (the privacy desk's
+  per-request code limit, axes on logins), and refusing them would lock people out of
+  their own data and accounts while the cache is down.
 - closed (refused with the "try again later" message): sign-up, which creates an account, a
   schema and an Owner; without a working counter a bot could create accounts at will.
 """
@@ -37,6 +37,8 @@ FAIL_OPEN = {
     "privacy_request_ip",
     "privacy_resend_request",
     "invitation_user",
+    "find_account_address",
+    "find_account_ip",
     "signup_check_ip",  # the sign-up's address check only reads
 }
 

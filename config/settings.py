@@ -40,6 +40,9 @@ SHARED_APPS = [
     "core",
     "accounts",
     "accounts.users",
+    # The staff console (customer page, search, today's queue); before the admin so its
+    # admin/index.html adds the console box.
+    "console",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -205,6 +208,8 @@ EMAIL_PORT = int(env("EMAIL_PORT", "1025"))
 EMAIL_TIMEOUT = 5
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Kontoportal <no-reply@kontoportal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown (as a mailto link) on the suspended, stopped and closed pages: where customers write.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", f"support@{BASE_DOMAIN}")
 # GDPR Art. 37-39: the data protection officer, named with a contact in every Art. 15 letter.
 PRIVACY_DPO = {"name": env("DPO_NAME"), "email": env("DPO_EMAIL", "dpo@kontoportal.localhost")}
 
@@ -330,6 +335,8 @@ RATE_LIMITS = {
     "privacy_request_ip": env("RATE_PRIVACY_REQUEST_IP", "20/h"),
     "privacy_resend_request": env("RATE_PRIVACY_RESEND", "2/h"),
     "invitation_user": env("RATE_INVITATION_USER", "30/h"),
+    "find_account_address": env("RATE_FIND_ACCOUNT_ADDRESS", "3/h"),
+    "find_account_ip": env("RATE_FIND_ACCOUNT_IP", "20/h"),
 }
 RATELIMIT_USE_CACHE = "default"
 

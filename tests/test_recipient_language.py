@@ -169,6 +169,8 @@ def contexts_for(template: str, w: World) -> list[dict]:
         # the sentence for a decline code, lazy, as the charge service passes it
         "subscriptions_payment_failed": [{"reason": decline_message("card_declined")}],
         "subscriptions_notice": [{}, {"object_url": None}],
+        # the accounts an address is a user of, as accounts/find_account.py lists them
+        "find_account": [{"entries": [{"name": w.account.name, "url": url}]}],
     }
     return [{**base, **variant} for variant in variants.get(template, [{}])]
 
