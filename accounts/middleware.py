@@ -12,6 +12,7 @@ from django.shortcuts import render
 from accounts.lifecycle import NO_ACCESS, reactivation_deadline
 from accounts.logins import login_touch
 from accounts.models import Account, AccountStatus
+from accounts.no_access import support_email, why_cancelled, why_suspended
 from core import hooks
 
 OPEN_PATHS = ("/healthz", "/i18n/setlang/", "/static/", "/min-konto/login/", "/min-konto/logout/")
@@ -47,9 +48,17 @@ class AccountAccessMiddleware:
 
     def _explain(self, request: HttpRequest, account: Account) -> HttpResponse:
         request.user = AnonymousUser()
+        can_pay = account.deleted_at is None and self._can_pay(account)
+        why = None
+        if account.deleted_at is None and account.status == AccountStatus.SUSPENDED:
+            why = why_suspended(account, unpaid=can_pay)
+        elif account.status == AccountStatus.CANCELLED:
+            why = why_cancelled(account)
         context = {
             "account": account,
             "reactivate_by": reactivation_deadline(account),
-            "can_pay": account.deleted_at is None and self._can_pay(account),
+            "can_pay": can_pay,
+            "why": why,
+            "support_email": support_email(),
         }
         return render(request, "minkonto/no_access.html", context, status=403)

@@ -49,6 +49,7 @@ from accounts.users.services import (
 )
 from accounts.workspace.models import Invitation
 from config.bad_input import token_plausible
+from config.views import LANGUAGE_CHOSEN
 from core import support_access
 from core.links import account_url
 from core.transitions import IllegalTransition
@@ -80,8 +81,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # ACC-1: a language picked on the login page wins over the saved one and is saved.
+        chosen = self.request.session.pop(LANGUAGE_CHOSEN, None)
+        user = form.get_user()
+        if chosen in {code for code, _name in settings.LANGUAGES} and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
         response = super().form_valid(form)
-        _remember_login(self.request, response, form.get_user())
+        _remember_login(self.request, response, user)
         return response
 
 

@@ -10,6 +10,9 @@ from django.views.i18n import set_language
 
 from accounts.permissions import Refused
 
+# Session key: the language picked with the switcher before logging in (ACC-1).
+LANGUAGE_CHOSEN = "language_chosen"
+
 
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "public/landing.html")
@@ -58,4 +61,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     if translation.check_for_language(code) and request.user.is_authenticated:
         request.user.language = code
         request.user.save(update_fields=["language"])
+    elif translation.check_for_language(code):
+        # ACC-1: chosen before logging in; the login keeps it and saves it on the user.
+        request.session[LANGUAGE_CHOSEN] = code
     return response
