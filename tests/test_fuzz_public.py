@@ -53,6 +53,7 @@ PUBLIC_PAGES = [
     "/privacy/request/",
     "/privacy/request/written/",
     "/signup/",
+    "/find-account/",
 ]
 PUBLIC_TOKEN_ROUTES = [
     "/subprocessors/unsubscribe/{}/",
@@ -86,6 +87,7 @@ FORMS = {
         "signature_confirmed",
     ],
     "/subprocessors/subscribe/": ["email"],
+    "/find-account/": ["email"],
 }
 ACCOUNT_FORMS = {"/min-konto/login/": ["username", "password"], "/min-konto/reset/": ["email"]}
 
