@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def portal(live_server, accounts_ready, settings):
     # Links in e-mails and the post-sign-up redirect point at the live server's port.
     settings.PUBLIC_PORT = live_server.url.rsplit(":", 1)[1]
-    settings.SIGNUP_MIN_FILL_SECONDS = 0
     ensure_free_mail("gmail.com")
     cache.clear()
     drop_schema()
