@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("billing.urls_public")),
     path("", include("privacy.urls_public")),
     path("", include("subprocessors.urls_public")),
+    path("admin/console/", include("console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("i18n/setlang/", views.switch_language, name="set_language"),

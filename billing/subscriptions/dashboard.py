@@ -100,7 +100,13 @@ class Dashboard:
     end: date
     by_status: list[tuple[str, int]]
     mrr_now: Decimal
+    # Trial conversion = trials that converted / trials that ENDED in the period (not trials
+    # started): a trial started in March that converts in April counts in April, and a trial
+    # still running is in neither figure. "Ended" is any move out of trial (to active,
+    # suspended, cancelled or closed) recorded in the audit trail in the period.
     conversion_rate: Decimal | None
+    trials_converted: int
+    trials_ended: int
     series: list[Series]
 
 
@@ -136,6 +142,8 @@ def dashboard(*, start: date, end: date) -> Dashboard:
         by_status=by_status,
         mrr_now=mrr_at(now()),
         conversion_rate=(Decimal(100 * converted) / total_ended).quantize(Decimal("0.1")) if total_ended else None,
+        trials_converted=converted,
+        trials_ended=total_ended,
         series=[
             _series(_("Monthly recurring revenue at month end (net)"), months, mrr),
             _series(_("Payments collected (gross)"), months, paid),
