@@ -121,3 +121,11 @@ def test_acc2_availability_endpoint_is_throttled_per_ip(public_client, settings)
     assert refused.status_code == 429 and refused.json()["status"] == "throttled"
     other = public_client.get("/signup/address/", {"slug": "fjord"}, REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 200
+
+
+def test_acc2_availability_endpoint_answers_while_redis_is_down(public_client, settings):
+    # A closed local port: a real, unreachable Redis server. The check only reads: it fails open.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"}}
+    response = public_client.get("/signup/address/", {"slug": "www"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "taken"
