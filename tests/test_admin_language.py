@@ -159,3 +159,23 @@ def test_nb_admin_index_offers_the_norwegian_skip_link_and_theme_toggle(staff_cl
     assert "Gå til hovedinnhold" in text
     assert "Bytt tema (nåværende tema: automatisk)" in text
     assert "Planlagte oppgaver" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "foreign"),
+    [
+        ("nb", ["Velg alle %s", '"Søndag"', "Fjern markerte %s"], ["Udvælg", '"søndag"']),
+        ("da", ["Udvælg alle %s", '"søndag"'], ["Velg alle", '"Søndag"']),
+    ],
+)
+def test_admin_javascript_catalogue_is_in_the_chosen_language(staff_client, language, expected, foreign):
+    # The calendar and the two-box filter widgets read their words from the admin's JS catalogue.
+    staff_client.cookies["kp_language"] = language
+
+    script = staff_client.get("/admin/jsi18n/").content.decode()
+    script = re.sub(r"\\u([0-9a-fA-F]{4})", lambda match: chr(int(match.group(1), 16)), script)
+
+    for word in expected:
+        assert word in script
+    for word in foreign:
+        assert word not in script
