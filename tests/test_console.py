@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.lifecycle import account_suspend
 from accounts.models import Account, AccountStatus, CancellationRequest, MailLog
+from accounts.users.models import User
 from billing.models import Invoice
 from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import Plan
@@ -147,8 +148,6 @@ def test_staff_customer_page_shows_invoices_mails_and_history_in_da_and_nb(
 
 
 def test_staff_console_refuses_a_non_staff_user(account_a: Account) -> None:
-    from accounts.users.models import User
-
     user, _ = User.objects.get_or_create(email="plain@kontoportal.test", defaults={"full_name": "Plain"})
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)

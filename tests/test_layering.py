@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "billing", "config", "core", "privacy", "subprocessors", "scripts", "bench", "tests")
-APPS = ("accounts", "billing", "privacy", "subprocessors")
+PACKAGES = ("accounts", "billing", "config", "console", "core", "privacy", "subprocessors", "scripts", "bench", "tests")
+APPS = ("accounts", "billing", "console", "privacy", "subprocessors")
 LOCAL_REASON = "# local:"
 
 
@@ -235,6 +235,13 @@ def test_accounts_imports_no_billing_privacy_or_subprocessors():
     above = {"billing", "privacy", "subprocessors"}
     wrong = [_where(i) for i in IMPORTS if _top(i.source) == "accounts" and _top(i.target) in above]
     assert not wrong, "accounts is the base app; ask the apps above it through a core registry:\n" + "\n".join(wrong)
+
+
+def test_nothing_imports_the_console():
+    # The staff console is the top layer: it reads every app, and no app (nor config) reads it;
+    # config/urls_public.py reaches it only through include("console.urls").
+    wrong = [_where(i) for i in IMPORTS if _top(i.target) == "console" and _top(i.source) not in ("console", "tests")]
+    assert not wrong, "nothing imports the console:\n" + "\n".join(wrong)
 
 
 def test_no_import_cycle_between_project_modules():
