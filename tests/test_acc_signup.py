@@ -101,7 +101,7 @@ def test_acc1_taken_slug_is_refused_with_a_free_suggestion_and_creates_nothing(p
     response = public_client.post("/signup/", form(company="Alfa"), HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Adressen alfa er opptatt. Dere kan bruke alfa-2 i stedet." in page
+    assert "Adressen alfa er opptatt. Du kan bruke alfa-2 i stedet." in page
     assert Account.objects.count() == before
 
 

@@ -43,7 +43,7 @@ def test_signup_in_nb_invite_a_user_and_stop_konto(portal):
 
         page = browser.new_page(locale="nb-NO", viewport={"width": 1200, "height": 900})
         page.goto(host_url(portal.url, "localhost", "/signup/"))
-        assert page.get_by_role("heading", level=1).inner_text() == "Opprett helpdeskkontoen deres"
+        assert page.get_by_role("heading", level=1).inner_text() == "Opprett helpdeskkontoen din"
         page.get_by_label("Fullt juridisk navn").fill("Solveig Nordby")
         page.get_by_label("E-post").fill("solveig@nordby-kundeservice.no")
         page.get_by_label("Bedrift eller organisasjon").fill("Nordby Kundeservice AS")

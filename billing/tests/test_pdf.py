@@ -69,7 +69,7 @@ def keep_png(document: Document, name: str) -> Path:
                 "invoice": "Faktura",
                 "credit": "Kreditnota",
                 "rc": "Omvendt avgiftsplikt",
-                "issue": "Fakturadato",
+                "issue": "Utstedelsesdato",
                 "vat": "MVA-nummer",
             },
         ),
