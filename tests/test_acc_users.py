@@ -81,7 +81,7 @@ def test_acc9_seat_limit_refuses_the_next_invitation_with_a_clear_message(team):
     assert invite(client, "two@teamtest.example", "admin").status_code == 302
     response = invite(client, "three@teamtest.example")
     assert response.status_code == 400
-    assert "Alle 3 pladser i jeres abonnement er i brug" in response.content.decode()
+    assert "Alle 3 pladser i dit abonnement er i brug" in response.content.decode()
     with tenant_context(account):
         from accounts.workspace.models import Invitation
 

@@ -38,7 +38,7 @@ def test_signup_in_nb_invite_a_user_and_stop_konto(portal):
         page_da.goto(host_url(portal.url, "localhost", "/"))
         page_da.get_by_role("link", name="Opret en konto").click()
         page_da.wait_for_url("**/signup/")
-        assert page_da.get_by_role("heading", level=1).inner_text() == "Opret jeres helpdeskkonto"
+        assert page_da.get_by_role("heading", level=1).inner_text() == "Opret din helpdeskkonto"
         screenshot(page_da, "signup-da")
 
         page = browser.new_page(locale="nb-NO", viewport={"width": 1200, "height": 900})
