@@ -44,6 +44,7 @@ PUBLIC_PAGES = {
     "subprocessors-subscribe": "/subprocessors/subscribe/",
     "privacy-request": "/privacy/request/",
     "privacy-written": "/privacy/request/written/",
+    "find-account": "/find-account/",
 }
 # Pages of an account host a visitor sees before logging in.
 ANONYMOUS_PAGES = {"login": "/min-konto/login/", "password-reset": "/min-konto/reset/"}

@@ -8,7 +8,7 @@ from accounts.models import Account, AccountStatus, Region
 from accounts.services import account_create, public_tenant_ensure, template_schema_ensure
 from accounts.users.models import User
 from config.clock import now
-from core.links import account_url
+from core.links import account_url, public_url
 
 STAFF_EMAIL = "staff@kontoportal.localhost"
 STAFF_PASSWORD = "staff-demo-2026"
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         template_schema_ensure()
         if not User.objects.filter(email=STAFF_EMAIL).exists():
             User.objects.create_superuser(STAFF_EMAIL, STAFF_PASSWORD, full_name="Demo Staff", language="da")
-        lines = [f"Staff admin   http://localhost:8000/admin/   {STAFF_EMAIL} / {STAFF_PASSWORD}"]
+        lines = [f"Staff admin   {public_url('/admin/')}   {STAFF_EMAIL} / {STAFF_PASSWORD}"]
         for spec in DEMO_ACCOUNTS:
             password = f"{spec['slug']}-demo-2026"
             account = Account.objects.filter(slug=spec["slug"]).first()

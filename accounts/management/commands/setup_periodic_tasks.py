@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 },
             )
             declared.append(task.name)
-            self.stdout.write(f"{'created' if created else 'updated'} {task.name} ({crontab})")
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"{'created' if created else 'updated'} {task.name} ({crontab})")
         # A job removed from the code stops being scheduled.
         stale = PeriodicTask.objects.filter(name__startswith=TASK_PREFIX).exclude(name__in=declared)
         for task in stale:
