@@ -37,8 +37,11 @@ def test_session_cookie_of_account_a_does_not_authenticate_on_b(account_a, accou
     assert response["Location"].startswith("/min-konto/login/")
 
 
-def test_min_konto_url_on_public_host_is_404(public_client):
-    assert public_client.get("/min-konto/").status_code == 404
+def test_min_konto_pages_do_not_exist_on_the_public_host(public_client):
+    # The bare address only points the visitor to "Find my account" (issue 16); no Min konto page
+    # answers on the public host.
+    response = public_client.get("/min-konto/")
+    assert response.status_code == 302 and response["Location"] == "/find-account/"
     assert public_client.get("/min-konto/login/").status_code == 404
 
 
