@@ -56,6 +56,8 @@ SHARED_APPS = [
     "django_celery_beat",
     "billing",
     "billing.subscriptions",
+    # Invoices and credit notes as EN 16931 e-invoices (UBL/Peppol, CII/Factur-X): public schema.
+    "einvoicing",
     "privacy",
     "subprocessors",
     # Failed logins of every host are counted in the public schema (ACC-2; accounts/lockout.py).
