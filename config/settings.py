@@ -185,6 +185,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
+# BIL-17: service periods and every date on a document are calendar days in the seller's time
+# zone (config.clock.seller_date), whatever zone a screen is displayed in.
+SELLER_TIME_ZONE = "Europe/Bratislava"
 # The one clock (config/clock.py); core reads it by name, as core imports no project module.
 CLOCK = "config.clock.now"
 

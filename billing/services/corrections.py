@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from billing.services.documents import invoice_issue
 from billing.services.issuing import create_issued, line_input
 from billing.services.status import document_transition
 from billing.tax import LineInput, TaxDecision, lines_compute
-from config.clock import now, today
+from config.clock import now, seller_date, seller_today
 
 # BIL-8: the Owner may have the last invoice re-issued with new details within 15 days of its
 # issue date (day 15 included, day 16 refused).
@@ -126,7 +126,7 @@ class ReissueWindow:
 
 
 def reissue_window(*, account: Account, on: date | None = None) -> ReissueWindow:
-    on = on or today()
+    on = on or seller_today()
     invoice = (
         Invoice.objects.filter(account=account, status__in=[DocumentStatus.ISSUED, DocumentStatus.PAID])
         .order_by("-issued_at", "-id")
@@ -134,7 +134,9 @@ def reissue_window(*, account: Account, on: date | None = None) -> ReissueWindow
     )
     if invoice is None:
         return ReissueWindow(None, None, False, None)
-    last_day = timezone.localdate(invoice.issued_at) + timedelta(days=BIL8_WINDOW_DAYS)
+    # BIL-17: the seller's calendar days; the next invoice's period starts the day after this one's
+    # last day (consecutive periods never share a day).
+    last_day = seller_date(invoice.issued_at) + timedelta(days=BIL8_WINDOW_DAYS)
     first_applies = invoice.period_end + timedelta(days=1) if invoice.period_end else None
     return ReissueWindow(invoice, last_day, on <= last_day, first_applies)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.mailer import mail_send
@@ -21,6 +21,7 @@ from billing.services.profiles import buyer_snapshot, profile_of
 from billing.services.seller import seller_current, seller_snapshot
 from billing.tasks import pdf_render_enqueue
 from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, lines_compute, tax_decide
+from config.clock import seller_date
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,9 @@ def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime,
     )
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
     document.issued_at = moment
-    _vat_in_euro(document, day=timezone.localdate(moment))
+    _vat_in_euro(document, day=seller_date(moment))  # BIL-17: the seller's calendar day
     if document.kind == DocumentKind.INVOICE:
-        document.due_date = timezone.localdate(moment) + timedelta(days=PAYMENT_TERM_DAYS)
+        document.due_date = seller_date(moment) + timedelta(days=PAYMENT_TERM_DAYS)
     # The account and credited invoice are instances already; the database checks the
     # constraints (and the number's, which is taken last).
     document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)

@@ -9,12 +9,20 @@ Rounding. A period price `P` has, at moment `t`, an unused remainder
 an upgrade never charges a negative amount, and because the charges telescope, consecutive
 changes at the same moment cost exactly what one change would, and what the customer pays for
 a period is always "used part of the old price + remaining part of the new price" to the cent.
+
+Calendar (BIL-17). Months are counted on the seller's wall clock (`config.clock.seller_zone()`),
+then turned back into aware UTC instants: a plan started at 00:30 on 1 March in Bratislava renews
+at 00:30 on 1 April there, whatever daylight saving did in between. A period [start, end) covers
+the seller's days `first_day` … `last_day` (the day before `end`'s day); the next period's first
+day is `end`'s day, so consecutive periods never share a day and never skip one.
 """
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from config.clock import seller_date, seller_zone
 
 CENT = Decimal("0.01")
 MONTHLY = "monthly"
@@ -34,12 +42,15 @@ def money(value: Decimal) -> Decimal:
 
 def add_months(anchor: datetime, months: int) -> datetime:
     """`anchor` moved by whole months, clipped to the month's last day (31 Jan + 1 → 28/29 Feb),
-    always counted from the anchor so that 31 Jan → 29 Feb → 31 Mar does not drift to the 29th."""
-    month_index = anchor.month - 1 + months
-    year = anchor.year + month_index // 12
+    always counted from the anchor so that 31 Jan → 29 Feb → 31 Mar does not drift to the 29th.
+    An aware anchor is moved on the seller's wall clock and returned in UTC (BIL-17)."""
+    local = anchor if anchor.tzinfo is None else anchor.astimezone(seller_zone())
+    month_index = local.month - 1 + months
+    year = local.year + month_index // 12
     month = month_index % 12 + 1
-    day = min(anchor.day, calendar.monthrange(year, month)[1])
-    return anchor.replace(year=year, month=month, day=day)
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    moved = local.replace(year=year, month=month, day=day)
+    return moved if anchor.tzinfo is None else moved.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,16 @@ class Period:
     @property
     def seconds(self) -> int:
         return int((self.end - self.start).total_seconds())
+
+    @property
+    def first_day(self) -> date:
+        """The seller's calendar day the period starts on (BIL-17)."""
+        return seller_date(self.start)
+
+    @property
+    def last_day(self) -> date:
+        """The seller's last calendar day of the period: the day before the next period's first."""
+        return seller_date(self.end) - timedelta(days=1)
 
 
 def period_containing(anchor: datetime, cycle: str, at: datetime) -> Period:

@@ -23,7 +23,7 @@ from billing.subscriptions.services.charges import charge_claim, charge_pay
 from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.refusals import StalePreview, decline_message
 from billing.subscriptions.services.start import seats_check
-from config.clock import now
+from config.clock import now, seller_date
 
 PREVIEW_VALID_FOR = timedelta(minutes=30)  # a preview older than this is re-shown, not charged
 
@@ -124,7 +124,7 @@ def change_apply(
                 None,
                 True,
                 _("The change takes effect on %(date)s, at the start of the next period.")
-                % {"date": formats.date_format(subscription.period_end, "DATE_FORMAT")},
+                % {"date": formats.date_format(seller_date(subscription.period_end), "DATE_FORMAT")},
             )
         if quote.effect == proration.UPGRADE_NOW_UNCHARGED:
             # BIL-2, monthly: the upgrade applies now; the new rate is billed from the next period.
@@ -161,8 +161,9 @@ def _upgrade_description(subscription: Subscription, plan: Plan, seats: int, quo
         return _("Upgrade to %(plan)s, %(seats)s agents, prorated %(start)s – %(end)s") % {
             "plan": plan.name,
             "seats": seats,
-            "start": formats.date_format(quote.at, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(quote.period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
+            # BIL-17: from the seller's day of the change to the period's last day.
+            "start": formats.date_format(seller_date(quote.at), "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(quote.period.last_day, "SHORT_DATE_FORMAT"),
         }
 
 

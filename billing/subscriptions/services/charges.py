@@ -92,8 +92,8 @@ def period_description(subscription: Subscription, plan: Plan, seats: int, cycle
             "plan": plan.name,
             "seats": seats,
             "cycle": str(Cycle(cycle).label).lower(),
-            "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
+            "start": formats.date_format(period.first_day, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(period.last_day, "SHORT_DATE_FORMAT"),
         }
 
 
@@ -231,13 +231,15 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
 
     if not BillingProfile.objects.filter(account_id=charge.account_id).exists():
         return None
+    # BIL-17: the seller's calendar days, the last one the day before the next period's first.
+    served = proration.Period(charge.period_start, charge.period_end)
     draft = invoice_draft_create(
         account=charge.account,
         lines=[LineInput(d, Decimal(q), Decimal(u)) for d, q, u in charge.lines]
         or [LineInput(charge.description, Decimal("1"), charge.net_amount)],
         currency=charge.currency,
-        period_start=charge.period_start.date(),
-        period_end=(charge.period_end - timedelta(seconds=1)).date(),
+        period_start=served.first_day,
+        period_end=served.last_day,
         actor=actor,
     )
     decision = TaxDecision(charge.tax_treatment, charge.tax_country, charge.vat_rate) if charge.tax_treatment else None

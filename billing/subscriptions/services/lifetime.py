@@ -1,7 +1,7 @@
 """LTD-4, LTD-5: a lifetime-code account holds a subscription to the all-inclusive plan whose first
 seats are included for life; its monthly renewals bill only the users beyond them, in arrears."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -14,6 +14,7 @@ from billing.subscriptions import proration
 from billing.subscriptions.choices import Cycle
 from billing.subscriptions.models import Plan, Subscription
 from billing.subscriptions.selectors import terms_of
+from config.clock import seller_date, seller_midnight
 
 LIFETIME_PLAN = "all-inclusive"  # LTD-4/5: the plan a lifetime code gives, and the price of extra users
 
@@ -29,20 +30,20 @@ def lifetime_extra_lines(subscription: Subscription, period: proration.Period) -
         return []
     with tenant_context(account):
         counts = list(
-            UsageSnapshot.objects.filter(day__gte=period.start.date(), day__lt=period.end.date()).values_list(
+            UsageSnapshot.objects.filter(day__gte=period.first_day, day__lte=period.last_day).values_list(
                 "user_count", flat=True
             )
         )
     extra_days = sum(max(count - subscription.included_seats, 0) for count in counts)
     if not extra_days:
         return []
-    days = (period.end.date() - period.start.date()).days
+    days = (period.last_day - period.first_day).days + 1
     price = terms_of(plan=Plan.objects.get(code=LIFETIME_PLAN), seats=1, cycle=Cycle.MONTHLY, at=period.start)
     with translation.override(account.language):
         text = _("Users beyond the lifetime package: %(days)s user-days, %(start)s – %(end)s") % {
             "days": extra_days,
-            "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(period.end - timedelta(seconds=1), "SHORT_DATE_FORMAT"),
+            "start": formats.date_format(period.first_day, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(period.last_day, "SHORT_DATE_FORMAT"),
         }
     return [(text, (Decimal(extra_days) / days).quantize(Decimal("0.001")), price.unit_price)]
 
@@ -57,7 +58,7 @@ def lifetime_subscription_ensure(*, account: Account, at: datetime) -> Subscript
     existing = Subscription.objects.filter(account=account).first()
     if existing is not None:
         return existing
-    start = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = seller_midnight(seller_date(at).replace(day=1))  # BIL-17: the 1st of the seller's month
     subscription = Subscription(
         account=account,
         plan=Plan.objects.get(code=LIFETIME_PLAN),

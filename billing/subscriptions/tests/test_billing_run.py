@@ -3,7 +3,7 @@ whatever retries or a second worker do."""
 
 import random
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -40,7 +40,10 @@ def test_bil1_renewal_billed_at_period_start_and_rerun_changes_nothing(
     again = run_for_account(job, account_a, renewal_at + timedelta(hours=1), dry_run=False)
     assert first.counts == {"paid": 1} and again.counts == {}
     charge = Charge.objects.get(subscription=subscription, kind="renewal")
-    assert (charge.period_start, charge.period_end) == (renewal_at, datetime(2026, 3, 31, 7, 0, tzinfo=UTC))
+    # BIL-17: months turn at 08:00 on the seller's wall clock; summer time began on 29 March.
+    assert (charge.period_start, charge.period_end) == (renewal_at, datetime(2026, 3, 31, 6, 0, tzinfo=UTC))
+    invoice = Invoice.objects.get(account=account_a, number=charge.invoice_number)
+    assert (invoice.period_start, invoice.period_end) == (date(2026, 2, 28), date(2026, 3, 30))
     assert charge.amount == Decimal("87.00")
     assert Invoice.objects.filter(account=account_a).count() == 2  # first period + this renewal
 

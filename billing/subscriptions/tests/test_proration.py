@@ -3,11 +3,14 @@ consecutive changes and monthly↔annual switches."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing.subscriptions import proration as p
+
+SELLER = ZoneInfo("Europe/Bratislava")
 
 # Anchors on the days that make calendars hard: month ends, 29 Feb of leap years, year ends.
 ANCHORS = st.sampled_from(
@@ -31,10 +34,12 @@ def terms(plan: str, seats: int, cycle: str, monthly: Decimal, rank: int) -> p.T
 
 
 def test_bil1_month_end_anchor_clips_and_does_not_drift() -> None:
-    anchor = datetime(2024, 1, 31, 10, 0, tzinfo=UTC)
-    assert p.add_months(anchor, 1) == datetime(2024, 2, 29, 10, 0, tzinfo=UTC)
-    assert p.add_months(anchor, 2) == datetime(2024, 3, 31, 10, 0, tzinfo=UTC)
-    assert p.add_months(datetime(2024, 2, 29, tzinfo=UTC), 12) == datetime(2025, 2, 28, tzinfo=UTC)
+    # Months are counted on the seller's wall clock (BIL-17): 31 March 2024 is a DST change day,
+    # and the period still turns at 10:00 in Bratislava (08:00 UTC instead of 09:00 in winter).
+    anchor = datetime(2024, 1, 31, 10, 0, tzinfo=SELLER)
+    assert p.add_months(anchor, 1) == datetime(2024, 2, 29, 10, 0, tzinfo=SELLER)
+    assert p.add_months(anchor, 2) == datetime(2024, 3, 31, 10, 0, tzinfo=SELLER)
+    assert p.add_months(datetime(2024, 2, 29, tzinfo=SELLER), 12) == datetime(2025, 2, 28, tzinfo=SELLER)
 
 
 @settings(max_examples=300)
