@@ -202,6 +202,11 @@ class Document(models.Model):
     # The PDF is rendered once after issue and never again; its hash proves it unchanged.
     pdf_file = models.CharField(_("PDF file"), max_length=255, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # BIL-17: how and when an invoice was paid, written with its move to "paid" and frozen after
+    # (migration 0005's trigger). Codes, worded when read: {"method": "card", "brand": "Visa",
+    # "last4": "4242"}, {"method": "paypal"} or {"method": "bank_transfer"}.
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    payment = models.JSONField(_("payment"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
