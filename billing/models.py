@@ -37,6 +37,10 @@ class SellerProfile(models.Model):
     country = models.CharField(_("country"), max_length=2, default="SK")
     vat_number = models.CharField(_("VAT number"), max_length=20)
     company_id = models.CharField(_("company ID"), max_length=30)
+    # BIL-14: the Slovak tax number (DIČ) and the Peppol participant id (scheme + id) e-invoices carry.
+    tax_number = models.CharField(_("tax number (DIČ)"), max_length=20, blank=True)
+    peppol_scheme = models.CharField(_("Peppol ID scheme"), max_length=4, blank=True)
+    peppol_id = models.CharField(_("Peppol ID"), max_length=100, blank=True)
     register = models.CharField(_("company register"), max_length=255)
     bank_name = models.CharField(_("bank"), max_length=100)
     iban = models.CharField(_("IBAN"), max_length=34)
@@ -110,6 +114,13 @@ class BillingProfile(models.Model):
     country = models.CharField(_("country"), max_length=2)
     email = models.EmailField(_("invoice e-mail"))
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    # BIL-14: what e-invoices need (billing.identifiers validates them): the company registration
+    # number (Slovak IČO, Danish CVR, Norwegian org.nr), the Slovak tax number (DIČ) and the
+    # Peppol participant id (scheme + id; defaulted from the registration number when empty).
+    company_id = models.CharField(_("company registration number"), max_length=30, blank=True)
+    tax_number = models.CharField(_("tax number (DIČ)"), max_length=20, blank=True)
+    peppol_scheme = models.CharField(_("Peppol ID scheme"), max_length=4, blank=True)
+    peppol_id = models.CharField(_("Peppol ID"), max_length=100, blank=True)
     vat_status = models.CharField(_("VAT number status"), max_length=12, choices=ViesStatus.choices, default="none")
     vies_consultation = models.CharField(_("VIES consultation number"), max_length=64, blank=True)
     vies_checked_at = models.DateTimeField(_("VIES checked"), null=True, blank=True)

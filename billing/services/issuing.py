@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.mailer import mail_send
+from billing.identifiers import slovak_business_missing, slovak_issue_refusal
 from billing.line_texts import line_text
 from billing.models import CustomDelivery, Document, DocumentKind, DocumentLine, ExchangeRate
 from billing.selectors import minkonto_documents_url
@@ -75,6 +76,8 @@ def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime,
         document.tax_note = decision.note
     document.seller = seller_snapshot(seller_current(at=moment))
     document.buyer = buyer_snapshot(profile)
+    if document.kind == DocumentKind.INVOICE and slovak_business_missing(document.buyer):
+        raise BillingError(slovak_issue_refusal())  # BIL-14: asked of the Owner before any number
     document.tax_treatment, document.tax_country, document.vat_rate = (
         decision.treatment,
         decision.country,

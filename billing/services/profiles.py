@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
 
 from accounts.models import Account
+from billing.identifiers import IDENTIFIER_FIELDS, identifiers_clean
 from billing.models import BillingProfile, ViesStatus
 from billing.services.common import SYSTEM, BillingError, billing_audit
 from billing.tax import EU_COUNTRIES
 from billing.vies import UNAVAILABLE, VALID, ViesAdapter, vies_adapter
 from config.clock import now
 
-PROFILE_FIELDS = ("name", "company", "street", "postcode", "city", "country", "email", "vat_number")
+PROFILE_FIELDS = ("name", "company", "street", "postcode", "city", "country", "email", "vat_number", *IDENTIFIER_FIELDS)
 
 
 def vat_number_clean(*, number: str, country: str) -> str:
@@ -70,6 +71,8 @@ def billing_profile_update(
         setattr(profile, field, str(data.get(field, "")).strip())
     profile.country = country
     profile.vat_number = vat_number
+    for field, value in identifiers_clean(data=data, country=country).items():  # BIL-14
+        setattr(profile, field, value)
     profile.updated_at = now()
     profile.full_clean(exclude=["account"])
     if vat_number != before.get("vat_number") or profile.vat_status in ("", ViesStatus.NONE, ViesStatus.UNVERIFIED):
@@ -120,6 +123,10 @@ def buyer_snapshot(profile: BillingProfile) -> dict[str, str]:
         "country": profile.country,
         "email": profile.email,
         "vat_number": profile.vat_number,
+        "company_id": profile.company_id,
+        "tax_number": profile.tax_number,
+        "peppol_scheme": profile.peppol_scheme,
+        "peppol_id": profile.peppol_id,
         "vat_status": profile.vat_status,
         "vies_consultation": profile.vies_consultation,
         "vies_checked_at": profile.vies_checked_at.isoformat() if profile.vies_checked_at else "",
