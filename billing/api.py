@@ -2,7 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -14,6 +20,7 @@ from billing.models import BillingProfile, CreditNote, DocumentLine, Invoice
 from billing.pdf import PdfMissing, document_pdf_bytes
 from billing.services.profiles import billing_profile_update
 from billing.services.status import document_mark_paid
+from core import hooks
 from core.transitions import IllegalTransition
 
 
@@ -37,6 +44,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     lines = LineSerializer(many=True, read_only=True)
     account = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     credited_invoice = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # BIL-14: the delivery status and links to the archived XML, from the e-invoicing app.
+    einvoice = serializers.SerializerMethodField()
 
     class Meta:
         model = Invoice
@@ -67,9 +76,14 @@ class DocumentSerializer(serializers.ModelSerializer):
             "eur_rate_day",
             "vat_total_eur",
             "pdf_sha256",
+            "einvoice",
             "lines",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_einvoice(self, document: Invoice) -> dict | None:
+        return hooks.document_einvoice(document, for_staff=True)
 
 
 class _DocumentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -150,6 +164,10 @@ class BillingProfileSerializer(serializers.ModelSerializer):
             "country",
             "email",
             "vat_number",
+            "company_id",
+            "tax_number",
+            "peppol_scheme",
+            "peppol_id",
             "vat_status",
             "vies_consultation",
             "vies_checked_at",
@@ -173,7 +191,8 @@ class BillingProfileViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
         try:
             profile = billing_profile_update(account=profile.account, actor=request.user.email, data=data)
         except ValidationError as exc:
-            raise serializers.ValidationError({"vat_number": exc.messages}) from exc
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"vat_number": exc.messages}
+            raise serializers.ValidationError(errors) from exc
         return Response(self.get_serializer(profile).data)
 
 

@@ -2,7 +2,9 @@
 
 A document's PDF is rendered once, after its issue has committed, in the buyer's language, and
 stored under MEDIA_ROOT with its SHA-256; downloads are served from storage and never re-rendered
-(BIL-11). One FontConfiguration is shared: a new one per render leaks memory.
+(BIL-11). One FontConfiguration is shared: a new one per render leaks memory. The e-invoicing
+app may make the PDF itself from the same HTML (BIL-14: a PDF/A-3 with the structured data
+embedded) through core.hooks.document_pdf; billing never imports it.
 """
 
 import hashlib
@@ -15,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from billing.models import Document, DocumentKind, DocumentStatus, TaxTreatment
+from billing.payment_texts import paid_sentence
+from core import hooks
 
 # WeasyPrint logs every layout step at INFO; one line per step per PDF drowns the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -42,16 +46,20 @@ def document_html(document: Document) -> str:
                 "lines": list(document.lines.order_by("position")),
                 "is_credit_note": document.kind == DocumentKind.CREDIT_NOTE,
                 "reverse_charge": document.tax_treatment == TaxTreatment.REVERSE_CHARGE,
+                # BIL-17: a card-paid invoice is paid before its PDF is rendered; it says so.
+                "paid": document.status == DocumentStatus.PAID,
+                "paid_sentence": paid_sentence(document),
                 "seller": document.seller,
                 "buyer": document.buyer,
             },
         )
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, **options: object) -> bytes:
+    """`options` go to WeasyPrint's write_pdf (e.g. pdf_variant="pdf/a-3b")."""
     from weasyprint import HTML  # on first use, see font_config()
 
-    return HTML(string=html).write_pdf(font_config=font_config())
+    return HTML(string=html).write_pdf(font_config=font_config(), **options)
 
 
 def pdf_path(document: Document) -> str:
@@ -64,8 +72,10 @@ def document_pdf_store(*, document_id: int) -> Document:
     document = Document.objects.get(pk=document_id)
     if document.pdf_sha256 or document.status == DocumentStatus.DRAFT:
         return document
-    # Render outside the lock: it takes tens of milliseconds and needs no row lock.
-    pdf = html_to_pdf(document_html(document))
+    # Render outside the lock: it takes tens of milliseconds and needs no row lock (as does the
+    # e-invoice's build and validation behind the hook).
+    html = document_html(document)
+    pdf = hooks.document_pdf(document, html) or html_to_pdf(html)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document_id)
@@ -76,6 +86,7 @@ def document_pdf_store(*, document_id: int) -> Document:
             default_storage.delete(path)
         stored = default_storage.save(path, ContentFile(pdf))
         Document.objects.filter(pk=document_id, pdf_sha256="").update(pdf_file=stored, pdf_sha256=digest)
+        transaction.on_commit(lambda: hooks.document_pdf_stored(document_id))
     return Document.objects.get(pk=document_id)
 
 

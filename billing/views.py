@@ -50,7 +50,7 @@ def details(request: HttpRequest) -> HttpResponse:
         try:
             billing_profile_update(account=account, actor=request.user.email, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("vat_number", exc)
+            form.add_error(None if hasattr(exc, "error_dict") else "vat_number", exc)
         else:
             messages.success(request, _("Your billing details were saved."))
             return redirect("billing:details")

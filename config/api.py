@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.lockout import obtain_auth_token
 
 router = DefaultRouter()
-for app in ("accounts", "billing", "billing.subscriptions", "privacy", "subprocessors"):
+for app in ("accounts", "billing", "billing.subscriptions", "einvoicing", "privacy", "subprocessors"):
     import_module(f"{app}.api").register(router)
 
 urlpatterns = [

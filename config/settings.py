@@ -249,6 +249,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # job `billing_render_missing_pdfs` (every 5 minutes).
 BILLING_PDF_REQUEUE_AFTER_MINUTES = 3
 
+# BIL-14: the Peppol access point. "sandbox" (built in, the default: records messages in this
+# database) or the dotted path of a PeppolProvider class for an accredited access point, which
+# gets the URL and API key (einvoicing/providers.py). The seller's own participant id defaults to
+# its Slovak VAT number under scheme 9950.
+EINVOICING_PEPPOL_PROVIDER = env("PEPPOL_PROVIDER", "sandbox")
+EINVOICING_PEPPOL_URL = env("PEPPOL_URL", "")
+EINVOICING_PEPPOL_API_KEY = env("PEPPOL_API_KEY", "")
+EINVOICING_PEPPOL_SENDER_ID = env("PEPPOL_SENDER_ID", "")
+# The sandbox's behaviour (unreachable participants, rejections, bounces, outage): see providers.py.
+EINVOICING_PEPPOL_SANDBOX: dict = {}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

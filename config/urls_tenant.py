@@ -10,6 +10,7 @@ urlpatterns = [
     # Min konto: each app owns its pages under /min-konto/.
     path("min-konto/", include("accounts.urls")),
     path("min-konto/", include("billing.urls_minkonto")),
+    path("min-konto/", include("einvoicing.urls")),
     path("min-konto/", include("billing.subscriptions.urls_minkonto")),
     path("min-konto/", include("privacy.urls_minkonto")),
     path("min-konto/", include("subprocessors.urls_minkonto")),

@@ -58,3 +58,16 @@ marketing_allowed: Hook[bool] = Hook("marketing_allowed", default=False)
 
 # The one-click unsubscribe link a marketing mail carries.
 unsubscribe_url: Hook[str] = Hook("unsubscribe_url", default="")
+
+# BIL-14: the PDF of an issued document as the e-invoicing app makes it from billing's HTML (a
+# PDF/A-3 with the CII embedded as factur-x.xml), or None when it makes none. Unknown → None:
+# billing renders its plain PDF.
+document_pdf: Hook[bytes | None] = Hook("document_pdf", default=None)
+
+# BIL-14: a document's PDF is stored (after the commit): the e-invoicing app queues its delivery.
+document_pdf_stored: Hook[None] = Hook("document_pdf_stored", default=None)
+
+# BIL-14: what a reader of a document (Min konto, the staff API) is told about its e-invoice:
+# {"delivery_status", "delivery_status_label", "delivery_reason", "ubl_url", "cii_url", "valid"};
+# None when there is none (yet). `for_staff` picks the staff links over the Owner's.
+document_einvoice: Hook[dict | None] = Hook("document_einvoice", default=None)

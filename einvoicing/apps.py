@@ -7,3 +7,8 @@ class EinvoicingConfig(AppConfig):
 
     name = "einvoicing"
     verbose_name = _("E-invoicing")
+
+    def ready(self) -> None:
+        # Its answers to what billing asks through core.hooks (the hybrid PDF, the delivery after
+        # the PDF is stored, what Min konto and the API show), and its audit labels.
+        from einvoicing import audit_labels, hooks  # noqa: F401

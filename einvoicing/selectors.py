@@ -1,0 +1,46 @@
+"""What the e-invoicing app tells readers of a document (BIL-14)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from billing.models import Document, DocumentStatus
+from config.clock import now
+from einvoicing.models import Delivery, EInvoice
+
+# The job plans the delivery of documents whose hook did not (a lost task) within this window.
+BACKSTOP_WINDOW = timedelta(days=7)
+
+
+def documents_without_delivery() -> list[int]:
+    return list(
+        Document.objects.exclude(status=DocumentStatus.DRAFT)
+        .exclude(pdf_sha256="")
+        .filter(einvoice_delivery__isnull=True, issued_at__gte=now() - BACKSTOP_WINDOW)
+        .values_list("pk", flat=True)
+    )
+
+
+def document_einvoice(document: Document, *, for_staff: bool = False) -> dict | None:
+    """core.hooks.document_einvoice: the delivery status and the XML links of a document."""
+    einvoice = EInvoice.objects.filter(document_id=document.pk).first()
+    delivery = Delivery.objects.filter(document_id=document.pk).first()
+    if einvoice is None and delivery is None:
+        return None
+    info: dict = {"valid": bool(einvoice and einvoice.is_valid)}
+    if delivery is not None:
+        info.update(
+            delivery_status=delivery.status,
+            delivery_status_label=str(delivery.get_status_display()),
+            delivery_channel=delivery.channel,
+            delivery_reason=delivery.reason,
+        )
+    if einvoice is not None and einvoice.is_valid:
+        info.update(ubl_sha256=einvoice.ubl_sha256, cii_sha256=einvoice.cii_sha256)
+        for syntax in ("ubl", "cii"):
+            if for_staff:  # the staff API on the public host
+                url = reverse(f"e-invoice-{syntax}", kwargs={"document": document.pk})
+            else:  # Min konto on the account's host
+                url = reverse("einvoicing:xml", args=[document.pk, syntax])
+            info[f"{syntax}_url"] = url
+    return info
