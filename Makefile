@@ -43,6 +43,7 @@ database: deps services
 migrate: database
 	$(MANAGE) migrate_schemas -v 0
 	$(MANAGE) bootstrap
+	$(MANAGE) account_pool_fill -v 0
 
 compilemessages: deps
 	$(MANAGE) compilemessages $(I18N_IGNORE) -v 0

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +19,9 @@ from accounts.lifecycle import (
     save_fields,
 )
 from accounts.mail_delivery import mail_failed_due, mail_requeue_claim
-from accounts.models import Account
+from accounts.models import Account, PooledSchema
 from accounts.models import AccountStatus as S
+from accounts.pool import pool_fill
 from accounts.tasks import mail_retry_enqueue
 from accounts.users.models import User
 from accounts.workspace.models import UsageSnapshot
@@ -214,4 +216,21 @@ def mail_retry_failed(*, at: datetime, dry_run: bool) -> JobReport:
         report.add("requeued", f"mail {log_id}: queued again")
         if not dry_run and mail_requeue_claim(log_id):
             mail_retry_enqueue(log_id)
+    return report
+
+
+# Every 10 minutes: the task queued after each sign-up keeps the pool full; this catches a pool
+# emptied while the broker was down, or by a burst of sign-ups.
+@job("account_pool_fill", crontab={"minute": "*/10"})
+def account_pool_fill(*, at: datetime, dry_run: bool) -> JobReport:
+    """Keep ACCOUNT_POOL_SIZE schemas cloned from the template ready for sign-ups."""
+    report = JobReport()
+    missing = settings.ACCOUNT_POOL_SIZE - PooledSchema.objects.count()
+    if dry_run:
+        if missing > 0:
+            report.add("cloned", f"{missing} schemas to clone into the account pool", n=missing)
+        return report
+    for key, value in pool_fill().items():
+        if value and key != "pooled":
+            report.add(key, n=value)
     return report

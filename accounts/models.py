@@ -289,3 +289,21 @@ class SignupTicket(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class PooledSchema(models.Model):
+    """A schema cloned from the template ahead of any sign-up (accounts/pool.py): a sign-up renames
+    one to the new account's schema instead of cloning while the visitor waits. `migrations`: how
+    many migrations the template had applied when it was cloned; a pooled schema from before a
+    migration is never handed out (the pool is rebuilt after `migrate_schemas`)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    migrations = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pooled schema")
+        verbose_name_plural = _("pooled schemas")
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -21,6 +21,8 @@ from accounts.models import (
     Region,
     SharedLoginFlag,
 )
+from accounts.pool import schema_provide
+from accounts.tasks import account_pool_fill_enqueue
 from accounts.users.models import Role, User
 from config.clock import now
 from core import support_access
@@ -101,7 +103,12 @@ def account_create(
     if seat_limit is not None:
         account.seat_limit = seat_limit
     account.full_clean()
+    # The schema comes from the warm pool (renamed) or, with the pool empty, one clone of the
+    # template (accounts/pool.py) -- never django-tenants' clone + `migrate --fake`.
+    account.auto_create_schema = False
     account.save(verbosity=0)
+    schema_provide(target=account.schema_name)
+    transaction.on_commit(account_pool_fill_enqueue)
     Domain.objects.create(domain=account_host(account), tenant=account, is_primary=True)
     audit(account=account, actor=actor, action="created", after=account.status, data={"owner": owner_email})
     with tenant_context(account):

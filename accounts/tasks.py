@@ -15,6 +15,7 @@ from accounts.mail_delivery import (
     outbox_put,
 )
 from accounts.models import Account, MailLog, MailStatus
+from accounts.pool import pool_fill
 from config.clock import frozen_at, now
 from config.jobs import JobReport, get_job, run_for_account
 
@@ -41,6 +42,21 @@ def run_account_job(self: Any, name: str, account_id: int, at: str) -> dict[str,
     if account is None:  # deleted since the dispatch: nothing to do
         return JobReport().as_dict()
     return run_for_account(get_job(name), account, datetime.fromisoformat(at), dry_run=False).as_dict()
+
+
+@shared_task(name="accounts.account_pool_fill", ignore_result=True)
+def account_pool_fill() -> dict[str, int]:
+    """Top the warm pool of account schemas up again (queued after each sign-up's commit)."""
+    return pool_fill()
+
+
+def account_pool_fill_enqueue() -> None:
+    """After a sign-up's commit. The broker down must not fail a sign-up that already happened:
+    the pool is topped up by the job `account_pool_fill` then."""
+    try:
+        account_pool_fill.delay()
+    except (OperationalError, OSError):
+        log.warning("Pool refill not queued (broker unreachable); the job account_pool_fill will")
 
 
 @shared_task(name="accounts.deliver_mail", bind=True, max_retries=MAX_RETRIES, acks_late=True, ignore_result=True)

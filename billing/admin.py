@@ -12,13 +12,13 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from billing.admin_tax import EuroVatMissingFilter, TaxAlertsMixin, WaitingForRateFilter
 from billing.models import (
     BillingProfile,
     CreditNote,
     CustomDelivery,
     Document,
     DocumentLine,
-    ExchangeRate,
     Invoice,
     SellerProfile,
     VatRate,
@@ -52,28 +52,6 @@ class SellerProfileAdmin(admin.ModelAdmin):
 class VatRateAdmin(admin.ModelAdmin):
     list_display = ["country", "rate", "valid_from"]
     list_filter = ["country"]
-
-
-@admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
-    """ECB reference rates for the euro VAT line of documents in other currencies (Art. 230)."""
-
-    list_display = ["currency", "day", "per_eur"]
-    list_filter = ["currency"]
-    date_hierarchy = "day"
-
-
-class EuroVatMissingFilter(admin.SimpleListFilter):
-    title = _("VAT in EUR")
-    parameter_name = "vat_eur"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("missing", _("missing"))]
-
-    def queryset(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
-        if self.value() == "missing":
-            return queryset.exclude(currency="EUR").exclude(vat_total=0).filter(vat_total_eur__isnull=True)
-        return queryset
 
 
 @admin.register(BillingProfile)
@@ -140,9 +118,9 @@ class CreditForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     list_display = ["number", "account", "status", "issued_at", "net_total", "vat_total", "gross_total", "currency"]
-    list_filter = ["status", "tax_treatment", "currency", EuroVatMissingFilter, "account"]
+    list_filter = ["status", WaitingForRateFilter, "tax_treatment", "currency", EuroVatMissingFilter, "account"]
     search_fields = ["number", "account__name", "account__slug"]
     date_hierarchy = "issued_at"
     list_select_related = ["account"]

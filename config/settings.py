@@ -85,6 +85,9 @@ TENANT_DOMAIN_MODEL = "accounts.Domain"
 # migration (bench/bench_account_create.py measures both).
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_BASE_SCHEMA = "kp_template"
+# Schemas cloned from the template ahead of sign-ups (accounts/pool.py): a sign-up renames one
+# instead of cloning while the visitor waits (bench/bench_account_create.py). 0: no pool.
+ACCOUNT_POOL_SIZE = int(env("ACCOUNT_POOL_SIZE", "20"))
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"

@@ -20,3 +20,5 @@ UPLOAD_ROOT = BASE_DIR / "var" / "test-uploads"  # noqa: F405
 # "VIES unavailable" is what every test sees unless it hands the service an offline adapter.
 BILLING_VIES_URL = "http://127.0.0.1:9/check-vat-number"
 BILLING_VIES_TIMEOUT = 1.0
+# No warm pool unless a test fills one (tests/test_acc_pool.py): a sign-up in a test clones.
+ACCOUNT_POOL_SIZE = int(env("ACCOUNT_POOL_SIZE", "0"))

@@ -61,6 +61,8 @@ if [ "${KONTO_PREPARE:-1}" = 1 ]; then
   echo "Migrating every schema"
   $PY manage.py migrate_schemas -v 0
   $PY manage.py bootstrap
+  # The warm pool of account schemas, cloned from the template as it is after this migration.
+  $PY manage.py account_pool_fill -v 0
   $PY manage.py setup_periodic_tasks -v 0
 fi
 
