@@ -69,8 +69,10 @@ class Period:
 
     @property
     def last_day(self) -> date:
-        """The seller's last calendar day of the period: the day before the next period's first."""
-        return seller_date(self.end) - timedelta(days=1)
+        """The seller's last calendar day of the period: the day before the next period's first.
+        A part of a period that begins on the day the period ends (a change in its last hours)
+        is that one day, never a range that ends before it starts."""
+        return max(seller_date(self.end) - timedelta(days=1), self.first_day)
 
 
 def period_containing(anchor: datetime, cycle: str, at: datetime) -> Period:

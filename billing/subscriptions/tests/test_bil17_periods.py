@@ -116,6 +116,7 @@ def test_bil17_a_start_in_the_first_local_hour_keeps_its_local_day(day: date, mo
 
 @settings(max_examples=200, deadline=None)
 @given(day=DAYS, moment=TIMES, cycle=CYCLES, into=st.floats(min_value=0, max_value=0.999))
+@example(day=date(2020, 1, 30), moment=time(23, 0), cycle=p.MONTHLY, into=0.96875)  # on the end's day
 def test_bil17_a_change_inside_a_period_runs_from_its_day_to_the_period_last_day(
     day: date, moment: time, cycle: str, into: float
 ) -> None:
@@ -132,7 +133,10 @@ def test_bil17_a_change_inside_a_period_runs_from_its_day_to_the_period_last_day
     change = p.Period(at, quote.period.end)
     assert quote.period == period
     assert change.first_day == seller_date(at)
-    assert change.last_day == period.last_day
+    if change.first_day <= period.last_day:
+        assert change.last_day == period.last_day
+    else:  # changed during the hours of the period that fall on the next period's first day
+        assert change.first_day == change.last_day == period.last_day + timedelta(days=1)
     assert period.first_day <= change.first_day <= change.last_day
 
 

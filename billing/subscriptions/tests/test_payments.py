@@ -74,7 +74,8 @@ def test_acc4_billing_details_and_card_start_paid_plan_at_once(
     trial_account_a.refresh_from_db()
     assert trial_account_a.status == AccountStatus.ACTIVE and trial_account_a.plan_name == "Team"
     assert trial_account_a.trial_ends_at is None
-    assert (subscription.period_start, subscription.period_end) == (T0, datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
+    # BIL-17: the month turns at 10:00 in Bratislava on both ends; summer time began on 29 March
+    assert (subscription.period_start, subscription.period_end) == (T0, datetime(2026, 4, 10, 8, 0, tzinfo=UTC))
     charge = Charge.objects.get(subscription=subscription)
     assert charge.status == ChargeStatus.PAID and charge.amount == Decimal("87.00")  # 3 × 29, no VAT (Norway)
     invoice = Invoice.objects.get(pk=charge.invoice_id)
