@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from billing.identifiers import IDENTIFIER_FIELDS, identifiers_clean, slovak_identifiers_required
 from billing.models import BillingProfile
 
 # EU member states first (the VAT rules differ), then the countries our customers bill from.
@@ -49,12 +51,34 @@ class BillingProfileForm(forms.ModelForm):
 
     class Meta:
         model = BillingProfile
-        fields = ["company", "name", "street", "postcode", "city", "country", "email", "vat_number"]
+        fields = ["company", "name", "street", "postcode", "city", "country", "email", "vat_number", *IDENTIFIER_FIELDS]
         help_texts = {
             "vat_number": _(
                 "EU businesses: with a VAT number confirmed by VIES you are invoiced under reverse charge."
             ),
+            "company_id": _("Slovak IČO, Danish CVR number or Norwegian organisation number."),
+            "tax_number": _("Slovak companies: the DIČ."),
+            "peppol_id": _(
+                "Only if your bookkeeping system receives Peppol e-invoices under another ID than your CVR or "
+                "organisation number: the scheme (e.g. 0184) and the ID."
+            ),
         }
+
+    def clean(self) -> dict[str, Any]:
+        """BIL-14: identifiers checked at entry; a Slovak company is asked for its IČO and DIČ."""
+        data = super().clean()
+        country = str(data.get("country") or "").upper()
+        try:
+            cleaned = identifiers_clean(data=data, country=country)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, errors)
+            return data
+        data.update(cleaned)
+        for field, error in slovak_identifiers_required(data=data, cleaned=cleaned, country=country).items():
+            self.add_error(field, error)
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -48,6 +48,8 @@ def make_profile(seller) -> Callable[..., BillingProfile]:  # type: ignore[no-un
                 "country": country,
                 "email": "billing@alfa.example",
                 "vat_number": vat_number,
+                # BIL-14: a Slovak company's invoice needs its IČO and DIČ (billing.identifiers)
+                **({"company_id": "35757442", "tax_number": "2020273893"} if country == "SK" else {}),
             },
             vies=vies,
         )
