@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import MANAGE_BILLING, SEE_DOCUMENTS, owner_or_admin_required, owner_required
 from accounts.users.models import Role
 from billing.forms import BillingProfileForm
+from billing.history import billing_history
 from billing.pdf import PdfMissing, document_pdf_bytes
 from billing.selectors import account_documents, billing_profile_of
 from billing.services.common import BillingError
@@ -34,7 +35,8 @@ def minkonto(request: HttpRequest) -> HttpResponse:
         "billing/minkonto/index.html",
         {
             "account": account,
-            "documents": list(account_documents(account=account)),
+            # BIL-17: invoices, credit notes and payments in one list, 25 to a page.
+            "history": billing_history(account=account, page=request.GET.get("page")),
             "profile": billing_profile_of(account=account),
             "is_owner": request.user.role == Role.OWNER,
         },
@@ -65,7 +67,9 @@ def details(request: HttpRequest) -> HttpResponse:
 @billing_owner_required
 def reissue(request: HttpRequest) -> HttpResponse:
     try:
-        credit, invoice = billing_details_apply_to_last_invoice(account=request.tenant, actor=request.user.email)
+        credit, invoice = billing_details_apply_to_last_invoice(
+            account=request.tenant, actor=request.user.email, invoice_id=_int_or_none(request.POST.get("invoice"))
+        )
     except BillingError as exc:
         messages.error(request, exc.message)
         return redirect("billing:details")
@@ -75,6 +79,10 @@ def reissue(request: HttpRequest) -> HttpResponse:
         % {"old": credit.credited_invoice.number, "credit": credit.number, "new": invoice.number},
     )
     return redirect("billing:minkonto")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @documents_required

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from billing.line_texts import CREDIT_OF_INVOICE
 from billing.models import CreditNote, Document, DocumentKind, DocumentStatus, Invoice
+from billing.replacements import invoice_replaced
 from billing.services.common import SYSTEM, BillingError, billing_audit
 from billing.services.documents import invoice_issue
-from billing.services.issuing import create_issued, line_input
-from billing.services.status import document_transition
+from billing.services.issuing import create_issued, document_notify, line_input
+from billing.services.status import document_mark_paid, document_transition
 from billing.tax import LineInput, TaxDecision, lines_compute
 from config.clock import now, seller_date, seller_today
 
@@ -161,11 +162,27 @@ def _reissue_refusal(window: ReissueWindow) -> str:
     )
 
 
-def billing_details_apply_to_last_invoice(*, account: Account, actor: str) -> tuple[CreditNote, Invoice]:
+def _already_reissued(invoice: Invoice) -> str:
+    credits = ", ".join(invoice.credit_notes.exclude(status=DocumentStatus.DRAFT).values_list("number", flat=True))
+    return _(
+        "Invoice %(number)s has already been cancelled by credit note %(credit)s and re-issued. Nothing new was issued."
+    ) % {"number": invoice.number, "credit": credits}
+
+
+def billing_details_apply_to_last_invoice(
+    *, account: Account, actor: str, invoice_id: int | None = None
+) -> tuple[CreditNote, Invoice]:
     """BIL-8: within 15 days of the last invoice's issue date, cancel it with a credit note and
-    issue a new invoice with the current billing details; both are e-mailed. Later: refused with
-    the reason and the date the new details first apply."""
+    issue a new invoice with the current billing details; both are e-mailed (the credit note to
+    whoever received the invoice, the new invoice to the current invoice e-mail). Later: refused
+    with the reason and the date the new details first apply. `invoice_id` is the invoice the
+    Owner saw on the page: a second request for it (a double submit, a second tab) is refused."""
     window = reissue_window(account=account)
+    if invoice_id is not None and (window.invoice is None or window.invoice.pk != invoice_id):
+        asked = Invoice.objects.filter(account=account, pk=invoice_id).first()
+        if asked is not None and asked.status == DocumentStatus.VOID:
+            raise BillingError(_already_reissued(asked))
+        raise BillingError(_("Only your last invoice can be re-issued. Nothing new was issued."))
     if window.invoice is None:
         raise BillingError(_("There is no invoice to re-issue: your new details apply from your first invoice."))
     if not window.open:
@@ -177,6 +194,12 @@ def billing_details_apply_to_last_invoice(*, account: Account, actor: str) -> tu
 
 @transaction.atomic
 def _reissue(*, account: Account, actor: str, old: Invoice) -> tuple[CreditNote, Invoice]:
+    # Locked before anything is numbered: a second request for the same invoice waits here, then
+    # finds it cancelled and is refused, and no number is taken (BIL-11).
+    old = Invoice.objects.select_for_update(of=("self",)).get(pk=old.pk)
+    if old.status == DocumentStatus.VOID:
+        raise BillingError(_already_reissued(old))
+    was_paid = old.status == DocumentStatus.PAID
     lines = [line_input(line) for line in old.lines.order_by("position")]
     # Stored on the credit note, so worded for its reader: the buyer, in the document's language.
     with translation.override(old.language):
@@ -190,7 +213,14 @@ def _reissue(*, account: Account, actor: str, old: Invoice) -> tuple[CreditNote,
         period_end=old.period_end,
         include_custom_deliveries=False,
         actor=actor,
+        notify=False,  # sent below, once it says whether it is paid
     )
+    if was_paid:
+        # BIL-17: the payment moves to the invoice that replaces the paid one; nothing is charged.
+        document_mark_paid(document=new, actor=actor, paid_at=old.paid_at or old.issued_at, payment=old.payment)
+    # What pointed at the old invoice (a subscription's charge) now points at the new one.
+    invoice_replaced(old=old, new=new, actor=actor)
+    document_notify(new)
     billing_audit(
         account=account, actor=actor, action="reissued", document=new, replaces=old.number, credit=credit.number
     )

@@ -61,10 +61,9 @@ def line_input(line: DocumentLine, *, sign: int = 1) -> LineInput:
 
 def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime, decision: TaxDecision | None) -> None:
     """Fill in what issuing fixes, in memory: the tax decision, line amounts, totals and the
-    seller's and buyer's snapshots."""
-    profile = profile_of(document.account)
+    seller's and buyer's snapshots (a credit note's are its invoice's)."""
     if decision is None:
-        decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=moment)
+        decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile_of(document.account), at=moment)
     totals = lines_compute(
         lines=[LineInput(line.description, line.quantity, line.unit_price) for line in lines],
         rate=decision.rate,
@@ -72,10 +71,16 @@ def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime,
     )
     for line, amounts in zip(lines, totals.lines, strict=True):
         line.net_amount, line.vat_amount, line.vat_rate = amounts.net, amounts.vat, decision.rate
-    with translation.override(document.language):
-        document.tax_note = decision.note
-    document.seller = seller_snapshot(seller_current(at=moment))
-    document.buyer = buyer_snapshot(profile)
+    credited = document.credited_invoice
+    if credited is not None:
+        # BIL-8/BIL-11: a credit note cancels what its invoice said, to whom it said it: the
+        # invoice's parties and tax wording exactly, never the profile as it is today.
+        document.seller, document.buyer, document.tax_note = credited.seller, credited.buyer, credited.tax_note
+    else:
+        with translation.override(document.language):
+            document.tax_note = decision.note
+        document.seller = seller_snapshot(seller_current(at=moment))
+        document.buyer = buyer_snapshot(profile_of(document.account))
     if document.kind == DocumentKind.INVOICE and slovak_business_missing(document.buyer):
         raise BillingError(slovak_issue_refusal())  # BIL-14: asked of the Owner before any number
     document.tax_treatment, document.tax_country, document.vat_rate = (
@@ -124,7 +129,7 @@ def number_last(document: Document, *, actor: str, notify: bool, render_pdf: boo
     if render_pdf:
         transaction.on_commit(lambda: pdf_render_enqueue(document.pk))
     if notify:
-        _notify_issued(document)
+        document_notify(document)
     return document
 
 
@@ -154,7 +159,9 @@ def create_issued(
     return number_last(document, actor=actor, notify=notify, render_pdf=render_pdf)
 
 
-def _notify_issued(document: Document) -> None:
+def document_notify(document: Document) -> None:
+    """E-mail an issued document to its buyer snapshot's address, in the document's language: a
+    credit note reaches whoever received the invoice it cancels (BIL-8)."""
     mail_send(
         to=document.buyer["email"],
         template="billing_document_issued",

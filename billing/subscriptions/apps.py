@@ -13,4 +13,6 @@ class SubscriptionsConfig(AppConfig):
         # The allowed moves of subscriptions and charges, and what follows another app's move
         # (a cancelled or closed account is never charged again, ACC-10).
         # Its personal-data sources (payment methods, charges, price notices; GDPR-6).
-        from billing.subscriptions import chargeable, personal_data, states  # noqa: F401
+        # A charge follows its invoice when a BIL-8 re-issue replaces it; charges are listed with
+        # the invoices in Min konto's billing history.
+        from billing.subscriptions import chargeable, history, invoice_links, personal_data, states  # noqa: F401

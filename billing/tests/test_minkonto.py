@@ -39,7 +39,7 @@ def test_bil11_invoice_list_is_for_owner_and_admins(client_a, account_a, issued,
     assert response.status_code == status
     if status == 200:
         page = response.content.decode()
-        assert issued[0].number in page and "Fakturaer og kreditnotaer" in page
+        assert issued[0].number in page and "Fakturaer, kreditnotaer og betalinger" in page
         assert issued[1].number not in page or issued[1].number == issued[0].number
     assert client_a.get(f"/min-konto/billing/documents/{issued[0].pk}/pdf/").status_code == status
 

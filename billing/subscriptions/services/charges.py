@@ -25,9 +25,9 @@ from billing.services.documents import document_issue, invoice_draft_create
 from billing.services.status import document_mark_paid
 from billing.subscriptions import proration
 from billing.subscriptions.chargeable import account_chargeable_id, charge_abandon
-from billing.subscriptions.choices import ChargeKind, ChargeStatus, Cycle, SubscriptionStatus
+from billing.subscriptions.choices import ChargeKind, ChargeStatus, Cycle, PaymentKind, SubscriptionStatus
 from billing.subscriptions.gateway import ChargeResult, gateway_for
-from billing.subscriptions.models import BillingSettings, Charge, ChargeAttempt, Plan, Subscription
+from billing.subscriptions.models import BillingSettings, Charge, ChargeAttempt, PaymentMethod, Plan, Subscription
 from billing.subscriptions.selectors import payment_method_current
 from billing.subscriptions.services.amounts import Amounts
 from billing.subscriptions.services.audit_and_mail import SYSTEM, owner_mail, subscription_audit
@@ -251,7 +251,17 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
         render_pdf=getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True),
         decision=decision,
     )
-    return document_mark_paid(document=issued, actor=actor)
+    # BIL-17: the invoice says how and when it was paid (and its PDF, rendered after commit, too).
+    return document_mark_paid(document=issued, actor=actor, paid_at=at, payment=payment_snapshot(charge.payment_method))
+
+
+def payment_snapshot(method: PaymentMethod | None) -> dict[str, str]:
+    """What an invoice keeps of the method that paid it: what the payer recognises, no token."""
+    if method is None:
+        return {}
+    if method.kind == PaymentKind.PAYPAL:
+        return {"method": "paypal"}
+    return {"method": "card", "brand": method.brand, "last4": method.last4}
 
 
 def overdue_pay(*, account: Account, actor: str) -> list[Charge]:
