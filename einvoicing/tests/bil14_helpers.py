@@ -25,6 +25,13 @@ DK_PARTICIPANT = f"0184:{DK_CVR}"
 
 
 @pytest.fixture
+def own_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """PDFs under this test's own directory: another test run numbering FA-000001 too cannot
+    overwrite the file this test reads."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
 def seller_ready(accounts_ready):  # type: ignore[no-untyped-def]
     vat_rates_load()  # a transactional test's flush empties the rates the migration loaded
     return demo_seller_ensure()

@@ -18,11 +18,12 @@ from einvoicing.tests.bil14_helpers import (
     SK_PARTICIPANT,
     danish_business,
     issued_invoice,
+    own_media,  # noqa: F401 - a fixture
     seller_ready,  # noqa: F401 - a fixture
     slovak_business,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seller_ready")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seller_ready", "own_media")]
 
 
 @pytest.fixture
