@@ -22,6 +22,7 @@ class Currency(models.TextChoices):
     DKK = "DKK", "DKK"
     NOK = "NOK", "NOK"
     USD = "USD", "USD"
+    GBP = "GBP", "GBP"
 
 
 class SellerProfile(models.Model):
@@ -75,13 +76,21 @@ class VatRate(models.Model):
         return f"{self.country} {self.rate} % ({self.valid_from})"
 
 
+class RateSource(models.TextChoices):
+    ECB = "ecb", _("ECB import")
+    STAFF = "staff", _("Entered by staff")
+
+
 class ExchangeRate(models.Model):
-    """The ECB reference rate of a day (1 EUR = `per_eur` units), entered by staff. Art. 230 of the
-    VAT Directive: on an invoice in another currency the VAT payable is also stated in euro."""
+    """The ECB reference rate of a day (1 EUR = `per_eur` units), imported daily or entered by
+    staff (BIL-16). Art. 230 of the VAT Directive: on an invoice in another currency the VAT
+    payable is also stated in euro."""
 
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     day = models.DateField(_("day"))
     per_eur = models.DecimalField(_("units per euro"), max_digits=12, decimal_places=6)
+    source = models.CharField(_("source"), max_length=8, choices=RateSource.choices, default=RateSource.STAFF)
+    entered_by = models.CharField(_("entered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("exchange rate")
@@ -98,6 +107,7 @@ class ViesStatus(models.TextChoices):
     UNVERIFIED = "unverified", _("Unverified (VIES unavailable)")
     VALID = "valid", _("Valid")
     INVALID = "invalid", _("Invalid")
+    NOT_EU = "not_eu", _("Checked by its own format (not an EU number)")
 
 
 class BillingProfile(models.Model):
@@ -151,6 +161,10 @@ class TaxTreatment(models.TextChoices):
     REVERSE_CHARGE = "reverse_charge", _("Reverse charge")
     EU_CONSUMER = "eu_consumer", _("VAT of the buyer's country")
     OUTSIDE_EU = "outside_eu", _("Outside the EU: no EU VAT")
+    EU_BUSINESS_UNVERIFIED = "eu_business_unverified", _("VAT of the buyer's country (VAT number not yet confirmed)")
+    OUTSIDE_EU_BUSINESS = "outside_eu_business", _("Business outside the EU: no EU VAT")
+    NO_VOEC = "no_voec", _("Norwegian VAT (VOEC)")
+    UK_VAT = "uk_vat", _("UK VAT")
 
 
 class DocumentCounter(models.Model):
@@ -198,7 +212,10 @@ class Document(models.Model):
     # Snapshots taken at issue: the document never changes when a profile does.
     seller = models.JSONField(_("seller"), default=dict, blank=True)
     buyer = models.JSONField(_("buyer"), default=dict, blank=True)
-    tax_treatment = models.CharField(_("tax treatment"), max_length=16, choices=TaxTreatment.choices, blank=True)
+    tax_treatment = models.CharField(_("tax treatment"), max_length=24, choices=TaxTreatment.choices, blank=True)
+    # BIL-16: the day VAT became chargeable (the seller's day of the payment or issue); a document
+    # waiting for its exchange rate keeps it as a draft and is issued with it.
+    tax_point = models.DateField(_("tax point"), null=True, blank=True)
     tax_country = models.CharField(_("tax country"), max_length=2, blank=True)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     tax_note = models.TextField(_("tax note"), blank=True)
@@ -355,3 +372,7 @@ class CustomDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.price} {self.currency})"
+
+
+# Declared in their own module (this one is long); imported here so Django registers them.
+from billing.tax_registration import TaxRegime, TaxRegistration, TaxThresholdCheck  # noqa: E402, F401

@@ -251,6 +251,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A document still without its PDF this many minutes after its issue is queued again by the
 # job `billing_render_missing_pdfs` (every 5 minutes).
 BILLING_PDF_REQUEUE_AFTER_MINUTES = 3
+# BIL-16: the ECB's daily euro reference rates, read by the job `billing_ecb_rates`.
+KONTO_ECB_URL = env("ECB_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml")
 
 # BIL-14: the Peppol access point. "sandbox" (built in, the default: records messages in this
 # database) or the dotted path of a PeppolProvider class for an accredited access point, which

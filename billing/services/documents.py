@@ -18,7 +18,7 @@ from accounts.models import Account
 from billing.models import CustomDelivery, Document, DocumentKind, DocumentLine, DocumentStatus, Invoice
 from billing.services.common import SYSTEM, BillingError, billing_audit
 from billing.services.deliveries import unbilled_deliveries
-from billing.services.issuing import create_issued, finalise, line_objects, number_last
+from billing.services.issuing import create_issued, finalise, hold, line_objects, number_last
 from billing.services.profiles import profile_of
 from billing.services.status import document_transition, move_allowed
 from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, Totals, lines_compute, tax_decide
@@ -90,19 +90,28 @@ def document_issue(
     notify: bool = True,
     render_pdf: bool = True,
     decision: TaxDecision | None = None,
+    tax_point: date | None = None,
 ) -> Document:
     """Issue a draft: tax decision, snapshots, amounts, then the number — all in this
     transaction, so a failure anywhere burns no number. Afterwards (on commit) the PDF is
     rendered by a task and the buyer is e-mailed. `decision` overrides the tax decision (a
-    credit note mirrors its invoice; a charge keeps the decision it was priced with)."""
+    credit note mirrors its invoice; a charge keeps the decision it was priced with).
+
+    BIL-16: a document in another currency that charges VAT needs the ECB rate of its tax point
+    (`tax_point`, by default the seller's day of the issue); without it the document is returned
+    still a draft, held until the rate exists (billing.services.rates)."""
     locked = Document.objects.select_for_update(of=("self",)).select_related("account").get(pk=document.pk)
     if not move_allowed(locked, DocumentStatus.ISSUED):
         # Refused before anything is computed: core.transitions raises IllegalTransition.
         document_transition(locked, to=DocumentStatus.ISSUED, actor=actor)
     lines = list(locked.lines.order_by("position"))
-    finalise(locked, lines, moment=issued_at or now(), decision=decision)
+    ready = finalise(locked, lines, moment=issued_at or now(), decision=decision, tax_point=tax_point)
     DocumentLine.objects.bulk_update(lines, ["net_amount", "vat_amount", "vat_rate"])
+    if not ready:  # BIL-16: no exchange rate for its tax point yet: it waits, no number taken
+        locked.issued_at = None
     locked.save()  # still a draft row: the trigger allows it
+    if not ready:
+        return hold(locked, actor=actor)
     return number_last(locked, actor=actor, notify=notify, render_pdf=render_pdf)
 
 
@@ -120,9 +129,11 @@ def invoice_issue(
     notify: bool = True,
     render_pdf: bool = True,
     decision: TaxDecision | None = None,
+    tax_point: date | None = None,
 ) -> Invoice:
     """Issue an invoice in one transaction (what `invoice_draft_create` + `document_issue` do,
-    in fewer statements). BIL-13: unbilled custom deliveries become one-off lines."""
+    in fewer statements). BIL-13: unbilled custom deliveries become one-off lines. BIL-16: it may
+    come back a draft waiting for its exchange rate, like `document_issue`."""
     deliveries = unbilled_deliveries(account, currency) if include_custom_deliveries else []
     lines = [*lines, *(LineInput(d.description, Decimal("1"), d.price) for d in deliveries)]
     invoice = _new_invoice(account, currency, period_start, period_end)
@@ -135,5 +146,6 @@ def invoice_issue(
         notify=notify,
         render_pdf=render_pdf,
         deliveries=deliveries,
+        tax_point=tax_point,
     )
     return invoice

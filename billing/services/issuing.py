@@ -21,12 +21,15 @@ from billing.services.numbering import number_and_issue
 from billing.services.profiles import buyer_snapshot, profile_of
 from billing.services.seller import seller_current, seller_snapshot
 from billing.tasks import pdf_render_enqueue
-from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, lines_compute, tax_decide
+from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, decision_of, lines_compute, tax_decide
 from config.clock import seller_date
 
 log = logging.getLogger(__name__)
 
 PAYMENT_TERM_DAYS = 14
+# BIL-16: the newest ECB rate on or before a tax point may be this many days old (weekends and
+# the ECB's holidays); an older one is not the rate of that day.
+RATE_MAX_AGE_DAYS = 7
 
 
 def line_objects(lines: Iterable[LineInput], *, language: str) -> list[DocumentLine]:
@@ -59,11 +62,25 @@ def line_input(line: DocumentLine, *, sign: int = 1) -> LineInput:
     return LineInput(line.description, line.quantity, sign * line.unit_price, line.code, line.params)
 
 
-def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime, decision: TaxDecision | None) -> None:
+def finalise(
+    document: Document,
+    lines: list[DocumentLine],
+    *,
+    moment: datetime,
+    decision: TaxDecision | None,
+    tax_point: date | None = None,
+) -> bool:
     """Fill in what issuing fixes, in memory: the tax decision, line amounts, totals and the
-    seller's and buyer's snapshots (a credit note's are its invoice's)."""
+    seller's and buyer's snapshots (a credit note's are its invoice's). False when the document
+    must wait for its exchange rate (BIL-16): it is then kept as a draft, see `hold`.
+
+    `tax_point` is the day VAT became chargeable, by default the seller's day of `moment`; a
+    held draft keeps the one it was first given."""
+    point = tax_point or seller_date(moment)
     if decision is None:
         decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile_of(document.account), at=moment)
+    elif not decision.registration:  # a stored decision: the registration number it must print
+        decision = decision_of(treatment=decision.treatment, country=decision.country, rate=decision.rate, day=point)
     totals = lines_compute(
         lines=[LineInput(line.description, line.quantity, line.unit_price) for line in lines],
         rate=decision.rate,
@@ -81,8 +98,8 @@ def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime,
             document.tax_note = decision.note
         document.seller = seller_snapshot(seller_current(at=moment))
         document.buyer = buyer_snapshot(profile_of(document.account))
-    if document.kind == DocumentKind.INVOICE and slovak_business_missing(document.buyer):
-        raise BillingError(slovak_issue_refusal())  # BIL-14: asked of the Owner before any number
+        if slovak_business_missing(document.buyer):  # BIL-14: asked of the Owner before any number
+            raise BillingError(slovak_issue_refusal())
     document.tax_treatment, document.tax_country, document.vat_rate = (
         decision.treatment,
         decision.country,
@@ -90,28 +107,62 @@ def finalise(document: Document, lines: list[DocumentLine], *, moment: datetime,
     )
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
     document.issued_at = moment
-    _vat_in_euro(document, day=seller_date(moment))  # BIL-17: the seller's calendar day
+    document.tax_point = point
+    ready = _vat_in_euro(document, day=point)
     if document.kind == DocumentKind.INVOICE:
         document.due_date = seller_date(moment) + timedelta(days=PAYMENT_TERM_DAYS)
     # The account and credited invoice are instances already; the database checks the
     # constraints (and the number's, which is taken last).
     document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)
+    return ready
 
 
-def _vat_in_euro(document: Document, *, day: date) -> None:
-    """Art. 230: a document in another currency that charges VAT states the VAT in euro too, at
-    the latest ECB rate before the day of issue. Without a rate staff have entered, the document
-    is issued without it (and the admin lists it under "VAT in EUR: missing") rather than held
-    back: a paid charge must get its invoice."""
+def euro_rate(*, currency: str, day: date) -> ExchangeRate | None:
+    """BIL-16: the ECB reference rate of a tax point: the latest on or before `day`, no older
+    than RATE_MAX_AGE_DAYS (the ECB publishes on working days; a week covers holidays)."""
+    return (
+        ExchangeRate.objects.filter(currency=currency, day__lte=day, day__gte=day - timedelta(days=RATE_MAX_AGE_DAYS))
+        .order_by("-day")
+        .first()
+    )
+
+
+def _vat_in_euro(document: Document, *, day: date) -> bool:
+    """Art. 230 and BIL-16: a document in another currency that charges VAT states the VAT in
+    euro too, at the ECB rate of its tax point `day`. False when that rate is missing: the
+    document must not be issued yet. A credit note states its invoice's rate, so the euro
+    amounts of the two cancel out exactly."""
     document.eur_rate = document.eur_rate_day = document.vat_total_eur = None
     if document.currency == "EUR" or not document.vat_total:
-        return
-    rate = ExchangeRate.objects.filter(currency=document.currency, day__lt=day).order_by("-day").first()
-    if rate is None:
-        log.warning("No ECB rate for %s before %s: VAT not stated in EUR", document.currency, day)
-        return
-    document.eur_rate, document.eur_rate_day = rate.per_eur, rate.day
-    document.vat_total_eur = cents(document.vat_total / rate.per_eur)
+        return True
+    credited = document.credited_invoice
+    if credited is not None and credited.eur_rate:
+        per_eur, rate_day = credited.eur_rate, credited.eur_rate_day
+    else:
+        rate = euro_rate(currency=document.currency, day=day)
+        if rate is None:
+            log.warning("No ECB rate for %s on or before %s: the document waits as a draft", document.currency, day)
+            return False
+        per_eur, rate_day = rate.per_eur, rate.day
+    document.eur_rate, document.eur_rate_day = per_eur, rate_day
+    document.vat_total_eur = cents(document.vat_total / per_eur)
+    return True
+
+
+def hold(document: Document, *, actor: str) -> Document:
+    """BIL-16: keep a finalised document as a draft until the rate of its tax point exists: no
+    number is taken, staff see it in the admin, and `held_documents_issue` issues it (with its tax
+    point) after the rate import or a staff entry. The caller has saved the draft (without an
+    issue date); this audits the wait."""
+    billing_audit(
+        account=document.account,
+        actor=actor,
+        action=f"{document.kind}_held",
+        document=document,
+        currency=document.currency,
+        tax_point=document.tax_point,
+    )
+    return document
 
 
 def number_last(document: Document, *, actor: str, notify: bool, render_pdf: bool) -> Document:
@@ -143,19 +194,25 @@ def create_issued(
     notify: bool,
     render_pdf: bool,
     deliveries: Sequence[CustomDelivery] = (),
+    tax_point: date | None = None,
 ) -> Document:
     """Write a new document already finalised (as a draft row), its lines, then number it: the
-    fast path of `invoice_issue` and `credit_note_issue`, a handful of statements."""
+    fast path of `invoice_issue` and `credit_note_issue`, a handful of statements. Without the
+    exchange rate of its tax point it stays a draft (BIL-16, `hold`)."""
     objects = line_objects(lines, language=document.language)
     if not objects:
         raise BillingError(_("An invoice needs at least one line."))
-    finalise(document, objects, moment=moment, decision=decision)
+    ready = finalise(document, objects, moment=moment, decision=decision, tax_point=tax_point)
+    if not ready:
+        document.issued_at = None
     document.save()
     for line in objects:
         line.document = document
     DocumentLine.objects.bulk_create(objects)
     if deliveries:
         CustomDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(invoice=document)
+    if not ready:
+        return hold(document, actor=actor)
     return number_last(document, actor=actor, notify=notify, render_pdf=render_pdf)
 
 

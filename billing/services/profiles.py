@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
+from stdnum.gb import vat as gb_vat
+from stdnum.no import mva as no_mva
+from stdnum.no import orgnr as no_orgnr
 
 from accounts.models import Account
 from billing.identifiers import IDENTIFIER_FIELDS, identifiers_clean
@@ -25,6 +28,8 @@ def vat_number_clean(*, number: str, country: str) -> str:
     compact = re.sub(r"[\s.\-/]", "", number or "").upper()
     if not compact:
         return ""
+    if country in OWN_FORMAT_RULES:
+        return OWN_FORMAT_RULES[country](compact)
     if country not in EU_COUNTRIES:
         return compact  # no EU VAT applies outside the EU; the number is printed as given
     if not compact[:2].isalpha():
@@ -40,9 +45,34 @@ def vat_number_clean(*, number: str, country: str) -> str:
     return compact
 
 
+def _norwegian_number_clean(compact: str) -> str:
+    """BIL-15: a Norwegian organisation number (9 digits, mod-11 check) or the same number as
+    an MVA number ("NO 974 760 673 MVA"); never a question for VIES."""
+    digits = compact.removeprefix("NO").removesuffix("MVA")
+    if not no_orgnr.is_valid(digits):
+        raise ValidationError(
+            _("This Norwegian organisation or VAT (MVA) number is not valid: check its nine digits."),
+            code="no_number_invalid",
+        )
+    return f"NO{digits}MVA" if compact.endswith("MVA") and no_mva.is_valid(f"NO{digits}MVA") else digits
+
+
+def _uk_number_clean(compact: str) -> str:
+    """BIL-15: a UK VAT number by its own rules (HMRC's check digits); never a question for VIES."""
+    if not gb_vat.is_valid(compact):
+        raise ValidationError(_("This UK VAT number is not valid: check its format and digits."), code="gb_invalid")
+    return "GB" + gb_vat.compact(compact)
+
+
+# Business numbers of countries outside the EU checked by their own format rules (python-stdnum).
+OWN_FORMAT_RULES = {"NO": _norwegian_number_clean, "GB": _uk_number_clean}
+
+
 def _vies_apply(profile: BillingProfile, vies: ViesAdapter) -> None:
+    """VIES is asked only about EU numbers (BIL-15): a number from outside the EU was checked by
+    its own format at entry and is never "unverified"."""
     if not profile.vat_number or profile.country not in EU_COUNTRIES:
-        profile.vat_status = ViesStatus.NONE if not profile.vat_number else ViesStatus.UNVERIFIED
+        profile.vat_status = ViesStatus.NONE if not profile.vat_number else ViesStatus.NOT_EU
         profile.vies_consultation = ""
         profile.vies_checked_at = None
         return
@@ -60,9 +90,9 @@ def billing_profile_update(
 ) -> BillingProfile:
     """Create or change an account's billing details. An invalid VAT number changes nothing.
 
-    VIES is asked before the transaction opens (a slow answer must not hold row locks); when it
-    is unreachable the number is kept as "unverified" and VAT is charged until the retry job
-    confirms it."""
+    VIES is asked before the transaction opens (a slow answer must not hold row locks), and only
+    about EU numbers; when it is unreachable the number is kept as "unverified" and VAT is charged
+    until the retry job confirms it."""
     country = str(data.get("country", "")).upper()
     vat_number = vat_number_clean(number=str(data.get("vat_number", "")), country=country)
     profile = BillingProfile.objects.filter(account=account).first() or BillingProfile(account=account)

@@ -14,5 +14,13 @@ class SubscriptionsConfig(AppConfig):
         # (a cancelled or closed account is never charged again, ACC-10).
         # Its personal-data sources (payment methods, charges, price notices; GDPR-6).
         # A charge follows its invoice when a BIL-8 re-issue replaces it; charges are listed with
-        # the invoices in Min konto's billing history.
-        from billing.subscriptions import chargeable, history, invoice_links, personal_data, states  # noqa: F401
+        # the invoices in Min konto's billing history. A held invoice of a paid charge is marked
+        # paid when it is issued (BIL-16).
+        from billing.subscriptions import (  # noqa: F401
+            chargeable,
+            held_invoices,
+            history,
+            invoice_links,
+            personal_data,
+            states,
+        )

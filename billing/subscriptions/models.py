@@ -195,7 +195,7 @@ class Charge(models.Model):
     vat_amount = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(_("currency"), max_length=3)
-    tax_treatment = models.CharField(_("tax treatment"), max_length=16, blank=True)
+    tax_treatment = models.CharField(_("tax treatment"), max_length=24, blank=True)
     tax_country = models.CharField(_("tax country"), max_length=2, blank=True)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("0.00"))
     # A change's idempotency key (quote timestamp + target): a double submit finds this row.

@@ -1,5 +1,6 @@
-"""BIL-11 (Art. 230 of the VAT Directive): a document in another currency that charges VAT states
-the VAT in euro, at the latest ECB rate before its day of issue; the figure is immutable too."""
+"""BIL-11/BIL-16 (Art. 230 of the VAT Directive): a document in another currency that charges VAT
+states the VAT in euro, at the ECB rate of its tax point (the latest on or before that day, at most
+7 days old); the figure is immutable too."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,7 @@ AT = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
 def test_bil11_usd_invoice_with_vat_states_the_vat_in_euro(account_a, make_profile):
     make_profile(account_a, country="DK")  # an EU consumer: Danish VAT, 25 %
     ExchangeRate.objects.create(currency="USD", day=date(2026, 2, 27), per_eur=Decimal("1.083000"))
-    ExchangeRate.objects.create(currency="USD", day=date(2026, 3, 2), per_eur=Decimal("2"))  # same day: not used
+    ExchangeRate.objects.create(currency="USD", day=date(2026, 3, 3), per_eur=Decimal("2"))  # a later day: not used
     with time_machine.travel(AT, tick=False):
         invoice = invoice_issue(account=account_a, lines=seats(), currency="USD", notify=False, render_pdf=False)
         note = credit_note_issue(invoice=invoice, reason="x", notify=False, render_pdf=False)
@@ -47,4 +48,5 @@ def test_bil11_no_euro_line_without_vat_or_in_euro(account_a, account_b, make_pr
         in_euro = invoice_issue(account=account_a, lines=seats(), currency="EUR", notify=False, render_pdf=False)
         no_rate = invoice_issue(account=account_a, lines=seats(), currency="NOK", notify=False, render_pdf=False)
     assert no_vat.vat_total_eur is None and in_euro.vat_total_eur is None
-    assert no_rate.vat_total_eur is None  # issued all the same; the admin lists it as missing
+    # BIL-16: without the rate of its tax point it is not issued: a draft, no number taken.
+    assert no_rate.status == "draft" and no_rate.number == "" and no_rate.vat_total_eur is None

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.lifecycle import account_activate, account_suspend
 from accounts.models import Account, AccountStatus
-from billing.models import BillingProfile
+from billing.models import BillingProfile, DocumentStatus
 from billing.services.documents import document_issue, invoice_draft_create
 from billing.services.status import document_mark_paid
 from billing.subscriptions import proration
@@ -251,6 +251,11 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
         render_pdf=getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True),
         decision=decision,
     )
+    if issued.status == DocumentStatus.DRAFT:
+        # BIL-16: held until the ECB rate of its tax point exists. The receipt goes out now without
+        # an invoice number; billing.subscriptions.held_invoices marks the invoice paid when it is
+        # issued, and its own e-mail follows then.
+        return issued
     # BIL-17: the invoice says how and when it was paid (and its PDF, rendered after commit, too).
     return document_mark_paid(document=issued, actor=actor, paid_at=at, payment=payment_snapshot(charge.payment_method))
 
