@@ -10,9 +10,12 @@ Sandbox test cards (any future expiry, any 3-digit CVC):
 |---------------------|------------------------------------|
 | 4242 4242 4242 4242 | Visa, always succeeds              |
 | 5555 5555 5555 4444 | Mastercard, always succeeds        |
-| 4000 0000 0000 0002 | accepted, every charge is declined |
-| 4000 0000 0000 9995 | accepted, insufficient funds       |
+| 4000 0000 0000 0002 | always declined: refused when saved |
+| 4000 0000 0000 0341 | saved, every charge is declined    |
+| 4000 0000 0000 9995 | saved, insufficient funds          |
 
+A card is verified when it is saved (`verify`, a zero-amount authorisation, as processors do):
+a card the bank always declines is refused then, not at the first charge.
 A card is also declined once its expiry month has passed. PayPal-style agreements: any e-mail
 succeeds, except one whose local part ends in `+decline`.
 """
@@ -70,6 +73,10 @@ class Gateway(Protocol):
 
     def paypal_agreement(self, *, email: str, at: datetime) -> TokenizedMethod: ...
 
+    def verify(self, *, token: str, at: datetime) -> ChargeResult:
+        """A zero-amount authorisation of a new card: does the bank accept it at all?"""
+        ...
+
     def charge(
         self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, at: datetime
     ) -> ChargeResult: ...
@@ -106,8 +113,12 @@ def expired(exp_month: int, exp_year: int, at: datetime) -> bool:
     return (at.year, at.month) > (exp_year, exp_month)
 
 
+# The sandbox card's behaviour, kept on its token. "always_declined" fails the zero-amount
+# verification too; the others pass it and fail only when money is asked for.
+ALWAYS_DECLINED = "always_declined"
 SANDBOX_BEHAVIOUR = {
-    "4000000000000002": DECLINED,
+    "4000000000000002": ALWAYS_DECLINED,
+    "4000000000000341": DECLINED,
     "4000000000009995": INSUFFICIENT_FUNDS,
 }
 
@@ -167,7 +178,7 @@ class SandboxGateway:
         elif held.kind == PaymentKind.CARD and expired(held.exp_month or 0, held.exp_year or 0, at):
             code = EXPIRED
         else:
-            code = "" if held.behaviour == "ok" else held.behaviour
+            code = {"ok": "", ALWAYS_DECLINED: DECLINED}.get(held.behaviour, held.behaviour)
         try:
             with transaction.atomic():
                 row = SandboxTransaction.objects.create(
@@ -183,6 +194,27 @@ class SandboxGateway:
                 )
         except IntegrityError:  # the same request, sent at the same moment by someone else
             row = SandboxTransaction.objects.get(idempotency_key=idempotency_key)
+        return ChargeResult(row.succeeded, row.reference, row.code)
+
+    def verify(self, *, token: str, at: datetime) -> ChargeResult:
+        held = SandboxToken.objects.filter(token=token).first()
+        if held is None or held.behaviour == ALWAYS_DECLINED:
+            code = DECLINED
+        elif held.kind == PaymentKind.CARD and expired(held.exp_month or 0, held.exp_year or 0, at):
+            code = EXPIRED
+        else:
+            code = ""
+        row = SandboxTransaction.objects.create(
+            idempotency_key=f"verify:{token}",
+            token=token,
+            kind="verify",
+            amount=Decimal("0.00"),
+            currency="",
+            succeeded=not code,
+            code=code,
+            reference=f"seti_{secrets.token_hex(10)}",
+            created_at=at,
+        )
         return ChargeResult(row.succeeded, row.reference, row.code)
 
     def charge(self, *, token: str, amount: Decimal, currency: str, idempotency_key: str, at: datetime) -> ChargeResult:

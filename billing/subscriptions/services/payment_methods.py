@@ -1,4 +1,5 @@
-"""BIL-7: a payment method is the processor's token; the card number and the CVC end here."""
+"""BIL-7: a payment method is the processor's token; the card number and the CVC end here. A new
+card is verified (a zero-amount authorisation) before it replaces the old method."""
 
 from django.db import transaction
 
@@ -6,7 +7,7 @@ from accounts.models import Account
 from billing.subscriptions.gateway import GatewayRefusal, TokenizedMethod, gateway_for
 from billing.subscriptions.models import PaymentMethod
 from billing.subscriptions.services.audit_and_mail import subscription_audit
-from billing.subscriptions.services.refusals import PaymentDeclined, decline_message
+from billing.subscriptions.services.refusals import CARD_NOT_SAVED, PaymentDeclined, decline_message
 from config.clock import now
 
 
@@ -14,10 +15,16 @@ def payment_method_add_card(
     *, account: Account, number: str, exp_month: int, exp_year: int, cvc: str, actor: str
 ) -> PaymentMethod:
     """Hand the card to the processor and keep its token. The number and the CVC end here."""
+    gateway, at = gateway_for(), now()
     try:
-        method = gateway_for().tokenize_card(number=number, exp_month=exp_month, exp_year=exp_year, cvc=cvc, at=now())
+        method = gateway.tokenize_card(number=number, exp_month=exp_month, exp_year=exp_year, cvc=cvc, at=at)
     except GatewayRefusal as refusal:
         raise PaymentDeclined(decline_message(refusal.code), code=refusal.code) from None
+    # BIL-7: a zero-amount authorisation before the card is saved, so a card the bank refuses is
+    # refused now, with the old method still in place, not at the first charge.
+    verified = gateway.verify(token=method.token, at=at)
+    if not verified.succeeded:
+        raise PaymentDeclined(CARD_NOT_SAVED, code=verified.code)
     return _payment_method_replace(account=account, method=method, actor=actor)
 
 

@@ -19,6 +19,11 @@ from billing.subscriptions.gateway import (
     INVALID_NUMBER,
 )
 
+# A new card the bank refused at its zero-amount check: nothing was saved.
+CARD_NOT_SAVED = gettext_lazy(
+    "Your bank declined the card when we checked it. The card was not saved, and your current payment method stays."
+)
+
 NO_PAYMENT_METHOD = "no_payment_method"
 NO_BILLING_DETAILS = "no_billing_details"
 

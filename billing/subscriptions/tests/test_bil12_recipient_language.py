@@ -15,7 +15,7 @@ from billing.subscriptions.tests.conftest import subscribe
 from tests.acc_helpers import make_account, run_jobs
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-DECLINING_CARD = "4000000000000002"  # the sandbox declines it: "card_declined"
+DECLINING_CARD = "4000000000000341"  # saved; the sandbox declines every charge: "card_declined"
 
 
 def test_bil12_payment_failed_mail_is_in_the_recipients_language_whatever_language_the_job_runs_in(

@@ -71,7 +71,7 @@ def test_bil2_declined_upgrade_grants_no_seats_and_leaves_nothing_unpaid(
     account_a: Account, plans: dict[str, Plan]
 ) -> None:
     with time_machine.travel(T0, tick=False):
-        subscription = subscribe(account_a, plans["team"], seats=2, cycle="annual", card="4000000000000002")
+        subscription = subscribe(account_a, plans["team"], seats=2, cycle="annual", card="4000000000000341")
     with time_machine.travel(T0 + timedelta(days=10), tick=False):
         preview = change_preview(subscription=subscription, plan=plans["team"], seats=4, cycle="annual")
         outcome = change_apply(

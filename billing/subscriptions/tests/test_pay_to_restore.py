@@ -23,7 +23,7 @@ def test_bil12_suspended_for_unpaid_charge_owner_pays_with_new_card_and_is_resto
 ) -> None:
     # given a monthly subscription whose card declines at renewal, and dunning run out
     with time_machine.travel(T0, tick=False):
-        subscribe(account_a, plans["team"], seats=2, cycle="monthly", card="4000000000000002")
+        subscribe(account_a, plans["team"], seats=2, cycle="monthly", card="4000000000000341")
     with time_machine.travel(RENEWAL, tick=False):
         call_command("run_jobs", "subscriptions_billing_run", at=RENEWAL.isoformat(), stdout=open("/dev/null", "w"))
         assert Charge.objects.get(account=account_a, kind="renewal").status == ChargeStatus.FAILED

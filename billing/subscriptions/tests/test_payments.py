@@ -18,7 +18,7 @@ from billing.subscriptions.services.start import subscription_start
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 VISA_OK = "4242 4242 4242 4242"
-DECLINES = "4000 0000 0000 0002"
+DECLINES = "4000 0000 0000 0341"  # saved, then every charge is declined
 NO_FUNDS = "4000 0000 0000 9995"
 
 
