@@ -5,12 +5,16 @@ exactly what the document says."""
 from decimal import Decimal
 
 import pytest
+import time_machine
 from lxml import etree
 
 from billing.models import Document
+from billing.services.documents import invoice_issue
+from billing.services.profiles import billing_profile_update
+from billing.services.status import document_mark_paid
 from einvoicing.cii import GUIDELINE_ID, cii_xml
 from einvoicing.semantic import semantic_model
-from einvoicing.tests.bil14_documents import BUYER_KINDS, KINDS, issue_pair
+from einvoicing.tests.bil14_documents import BUYER_KINDS, ISSUED, KINDS, issue_pair, lines, reference_data
 from einvoicing.ubl import CUSTOMIZATION_ID, PROFILE_ID, ubl_xml
 from einvoicing.validation import fatal, validate_cii, validate_ubl
 
@@ -188,3 +192,27 @@ def test_bil14_a_changed_grand_total_fails_with_br_co_15_and_bad_xml_fails_the_s
         .replace(b"</cbc:IssueDate>", b"</cbc:IssueDay>")
     )
     assert {finding.rule_id for finding in fatal(validate_ubl(not_ubl))} >= {"XSD"}
+
+
+def test_bil14_paid_invoice_says_how_it_was_paid_and_owes_nothing_unpaid_says_where_to_pay(account_a):
+    reference_data()
+    billing_profile_update(account=account_a, actor="test", data=KINDS["de_consumer"].data)
+    with time_machine.travel(ISSUED, tick=False):
+        unpaid = invoice_issue(account=account_a, lines=lines(), notify=False, render_pdf=False)
+        paid = invoice_issue(account=account_a, lines=lines(), notify=False, render_pdf=False)
+        document_mark_paid(document=paid, actor="test", payment={"method": "card", "brand": "Visa", "last4": "4242"})
+    for document in (unpaid, paid):
+        document = Document.objects.get(pk=document.pk)
+        ubl = ubl_xml(semantic_model(document))
+        assert fatal(validate_ubl(ubl)) == []
+        cii = cii_xml(semantic_model(document))
+        assert fatal(validate_cii(cii)) == []
+    root = etree.fromstring(ubl_xml(semantic_model(Document.objects.get(pk=paid.pk))))
+    assert texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == ["48"]
+    assert texts(root, "cac:PaymentMeans/cac:CardAccount/cbc:PrimaryAccountNumberID") == ["4242"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PrepaidAmount") == [money(paid.gross_total, 1)]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["0.00"]
+    root = etree.fromstring(ubl_xml(semantic_model(Document.objects.get(pk=unpaid.pk))))
+    assert texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == ["58"]
+    assert texts(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID") == ["SK3111000000002945123456"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == [money(unpaid.gross_total, 1)]
