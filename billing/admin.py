@@ -2,6 +2,7 @@
 changes anyway); corrections are made with a credit note."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,9 +26,10 @@ from billing.models import (
 )
 from billing.selectors import documents_csv, documents_in_period
 from billing.services.common import BillingError
-from billing.services.corrections import credit_note_issue
+from billing.services.corrections import credit_note_issue, invoice_remaining
 from billing.services.deliveries import custom_delivery_record
 from billing.services.status import document_mark_paid
+from billing.tax import LineInput, lines_compute
 from core.transitions import IllegalTransition
 
 
@@ -118,6 +120,29 @@ class CreditForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _credit_totals(invoice: Document, amount: Decimal | None) -> dict[str, Decimal | str]:
+    """What a credit note for `amount` (None: all that remains) would carry, before it is issued:
+    the invoice's own VAT rate, negative amounts, as `credit_note_issue` computes them."""
+    remaining = invoice_remaining(invoice)
+    if amount is None and remaining == invoice.net_total:
+        net, vat = -invoice.net_total, -invoice.vat_total
+    else:
+        credited = remaining if amount is None else amount
+        totals = lines_compute(
+            lines=[LineInput("", Decimal("1"), -credited)],
+            rate=invoice.vat_rate or Decimal("0"),
+            currency=invoice.currency,
+        )
+        net, vat = totals.net, totals.vat
+    return {
+        "net": net,
+        "vat": vat,
+        "gross": net + vat,
+        "rate": invoice.vat_rate or Decimal("0"),
+        "currency": invoice.currency,
+    }
+
+
 class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     list_display = ["number", "account", "status", "issued_at", "net_total", "vat_total", "gross_total", "currency"]
     list_filter = ["status", WaitingForRateFilter, "tax_treatment", "currency", EuroVatMissingFilter, "account"]
@@ -176,6 +201,18 @@ class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     def credit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Document, pk=pk)
         form = CreditForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "yes":
+            # The credit note's amounts are shown first; only the confirmation issues it.
+            amount = form.cleaned_data["amount"] or None
+            context = {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "invoice": invoice,
+                "totals": _credit_totals(invoice, amount),
+                "title": gettext("Credit invoice %(number)s") % {"number": invoice.number},
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "billing/admin/credit_confirm.html", context)
         if request.method == "POST" and form.is_valid():
             try:
                 note = credit_note_issue(
