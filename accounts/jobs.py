@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lifecycle import (
@@ -25,6 +24,7 @@ from accounts.pool import pool_fill
 from accounts.tasks import mail_retry_enqueue
 from accounts.users.models import User
 from accounts.workspace.models import UsageSnapshot
+from config.clock import seller_date
 from config.jobs import JobReport, job
 
 
@@ -33,7 +33,7 @@ from config.jobs import JobReport, job
 def record_user_counts(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
     """Record each account's active user count for the day."""
     report = JobReport()
-    day = timezone.localdate(at)
+    day = seller_date(at)  # the seller's calendar day: LTD-5 bills user-days from these rows
     count = User.objects.filter(is_active=True).count()
     existing = UsageSnapshot.objects.filter(day=day).first()
     if existing is not None and existing.user_count == count:

@@ -27,7 +27,8 @@ def now() -> datetime:
 
 
 def today() -> date:
-    return timezone.localdate(now())
+    """Today for every rule: the seller's calendar day (BIL-17), not the display zone's."""
+    return seller_date(now())
 
 
 def seller_zone() -> ZoneInfo:
@@ -42,7 +43,8 @@ def seller_date(moment: datetime) -> date:
 
 
 def seller_today() -> date:
-    return seller_date(now())
+    """`today()`, named for code where the seller's calendar is the point."""
+    return today()
 
 
 def seller_midnight(day: date) -> datetime:

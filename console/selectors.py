@@ -14,7 +14,7 @@ from accounts.users.models import User
 from billing.models import BillingProfile, CreditNote, Invoice
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge, ChargeAttempt, Subscription
-from config.clock import now
+from config.clock import now, seller_date
 from core.audit import describe
 from core.models import AuditDomain, AuditEvent
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
@@ -162,7 +162,7 @@ def _admin(obj: Any) -> str:
 
 def today_queue() -> Today:
     moment = now()
-    day = moment.date()
+    day = seller_date(moment)  # BIL-17: the seller's day, as the deadlines are
     requests = PrivacyRequest.objects.filter(status__in=OPEN_REQUEST).select_related("account")
     due_soon = requests.exclude(kind=RequestKind.OBJECTION).filter(due_on__lte=day + timedelta(days=7))
     cancellations = CancellationRequest.objects.filter(confirmed_at__isnull=True).select_related("account")

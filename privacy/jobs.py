@@ -10,6 +10,7 @@ from django.db.models import Q
 from accounts.mailer import mail_send
 from accounts.models import Account, MailLog
 from accounts.users.models import User
+from config.clock import seller_date
 from config.jobs import JobReport, job
 from privacy import uploads
 from privacy.audit import SYSTEM, audit_write, desk_trail
@@ -26,7 +27,7 @@ PRIVACY_DESK_EMAIL = getattr(settings, "PRIVACY_DESK_EMAIL", "privacy@kontoporta
 def deadline_reminders(*, at: datetime, dry_run: bool) -> JobReport:
     """GDPR-5: e-mail each owner their requests due within a week or overdue, once a day."""
     report = JobReport()
-    day = at.date().isoformat()
+    day = seller_date(at).isoformat()  # the controller's calendar day, not the UTC one
     reminded = {
         int(pk)
         for pk in desk_trail().filter(action=AuditAction.REMINDER, params__day=day).values_list("subject_id", flat=True)

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import SellerProfile
-from config.clock import now, today
+from config.clock import now, seller_date, today
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from privacy.records import DataCategory, DataSource, DataSubjectGroup, LegalBasis, ProcessingRecord
 from subprocessors.selectors import registry_current
@@ -105,7 +104,7 @@ def metrics() -> Metrics:
         )
     )
     durations = [(c - r).total_seconds() / 86400 for r, c, _due in closed]
-    in_time = [timezone.localdate(c) <= due for _r, c, due in closed]
+    in_time = [seller_date(c) <= due for _r, c, due in closed]
     queue = requests_for_queue()
     return Metrics(
         by_kind=by_kind,

@@ -10,7 +10,6 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.subscriptions.dashboard import dashboard
@@ -29,6 +28,7 @@ from billing.subscriptions.services.prepaid import prepaid_discontinue
 from billing.subscriptions.services.prices import NOTICE_PERIOD, plan_price_schedule
 from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
+from config.clock import today as clock_today
 from core.transitions import IllegalTransition
 
 
@@ -127,7 +127,7 @@ class SubscriptionAdmin(EvidenceAdmin):
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         """MRR, accounts by status, trial conversion and failed payments over a chosen period."""
-        today = timezone.localdate(now())
+        today = clock_today()
         default_start = (today.replace(day=1) - timedelta(days=150)).replace(day=1)
         form = PeriodForm(request.GET or {"start": default_start, "end": today})
         start, end = (

@@ -4,7 +4,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.lifecycle import audit
 from accounts.models import Account
@@ -15,6 +14,7 @@ from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge
 from billing.subscriptions.services.lifetime import lifetime_subscription_ensure
 from billing.subscriptions.services.renewals import account_bill, billing_due
+from config.clock import seller_date
 from config.jobs import JobReport, job
 from core.models import AuditEvent
 
@@ -87,7 +87,7 @@ def dunning(*, at: datetime, dry_run: bool) -> JobReport:
 def enterprise_candidates(*, at: datetime, dry_run: bool) -> JobReport:
     """Flag accounts over the staff's enterprise thresholds in last month's usage (BIL-5)."""
     report = JobReport()
-    last_month = (timezone.localdate(at).replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = (seller_date(at).replace(day=1) - timedelta(days=1)).replace(day=1)
     for row in selectors.enterprise_candidates(month=last_month):
         month = last_month.isoformat()
         flagged = AuditEvent.objects.filter(

@@ -6,14 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from accounts.mailer import mail_send
 from accounts.models import Account
 from accounts.users.models import Role, User
-from config.clock import now, today
+from config.clock import now, seller_date, today
 from core.transitions import transition
 from privacy.audit import actor_label, audit_write
 from privacy.models import AuditAction, PrivacyRequest, RequestRole, RequestStatus
@@ -57,7 +56,7 @@ def request_extend(*, request: PrivacyRequest, months: int, reason: str, actor: 
     request.extended_months = months
     request.extension_reason = reason.strip()
     # Counted from receipt, so month ends stay right (31 Jan + 3 months = 30 Apr).
-    request.due_on = due_date(timezone.localdate(request.received_at), 1 + months)
+    request.due_on = due_date(seller_date(request.received_at), 1 + months)
     request.save(update_fields=["extended_months", "extension_reason", "due_on"])
     audit_write(
         request=request,

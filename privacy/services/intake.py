@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from accounts.users.models import User
-from config.clock import now, today
+from config.clock import now, seller_date, today
 from privacy import uploads
 from privacy.audit import SUBJECT, SYSTEM, actor_label, audit_write
 from privacy.models import (
@@ -84,7 +84,7 @@ def request_file(
         portability_target=portability_target,
         received_at=received,
         # GDPR-5, -10: the month runs from the day we received it, not from the day it was typed in.
-        due_on=due_date(timezone.localdate(received)),
+        due_on=due_date(seller_date(received)),
         registered_by=registered_by,
     )
     if signed_letter:

@@ -23,7 +23,7 @@ from billing.subscriptions.services.charges import charge_claim, charge_pay
 from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.refusals import PaymentDeclined, SubscriptionError, decline_message
 from billing.subscriptions.services.start import seats_check
-from config.clock import now
+from config.clock import now, seller_date
 from core.transitions import transition
 
 
@@ -46,7 +46,7 @@ def prepaid_buy(*, subscription: Subscription, seats: int, actor: str) -> Prepai
             description = _("Annual prepayment: %(plan)s, %(seats)s agents, 12 months from %(start)s") % {
                 "plan": subscription.plan.name,
                 "seats": seats,
-                "start": formats.date_format(at, "SHORT_DATE_FORMAT"),
+                "start": formats.date_format(seller_date(at), "SHORT_DATE_FORMAT"),
             }
         charge = charge_claim(
             subscription=subscription,
