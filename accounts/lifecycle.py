@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_exists, tenant_context
 
+from accounts.host_cache import hosts_changed
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
@@ -55,6 +56,7 @@ def save_fields(account: Account, **fields: Any) -> None:
     """Write account fields with an UPDATE. Never `account.save()` on an existing account:
     django-tenants re-creates a missing schema on save, which would resurrect a deleted account."""
     Account.all_objects.filter(pk=account.pk).update(**fields)
+    hosts_changed()  # an UPDATE sends no signal: every process forgets its cached copy
     for field, value in fields.items():
         setattr(account, field, value)
 

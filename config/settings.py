@@ -88,6 +88,12 @@ TENANT_BASE_SCHEMA = "kp_template"
 # Schemas cloned from the template ahead of sign-ups (accounts/pool.py): a sign-up renames one
 # instead of cloning while the visitor waits (bench/bench_account_create.py). 0: no pool.
 ACCOUNT_POOL_SIZE = int(env("ACCOUNT_POOL_SIZE", "20"))
+# `SET search_path` only when the schema changes, not before every query (django-tenants forgets
+# the setting on rollback and reconnect, so it is never trusted after PostgreSQL dropped it).
+TENANT_LIMIT_SET_CALLS = True
+# How long a process keeps a host's account (accounts/host_cache.py); a change to an account or
+# host name reaches every process at once through a generation number in Redis. 0: no cache.
+TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "30"))
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
@@ -96,7 +102,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Request counts and latency for /metrics (first and last, to time the whole stack).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' host → account lookup, cached per process (accounts/host_cache.py).
+    "accounts.host_cache.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # A NUL byte in the path, query, cookies or body: 400 before any view or session lookup.
@@ -146,7 +153,11 @@ DATABASES = {
         # Persistent connections roughly double throughput (bench/bench_registry.py); 0 closes
         # each request's connection.
         "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
-        "CONN_HEALTH_CHECKS": True,
+        # No `SELECT 1` before each request's first query: a connection the database dropped
+        # (restart, failover) fails that one request, and Django discards a connection that saw
+        # an error at the request's end, so the next request connects afresh.
+        # KONTO_DB_HEALTH_CHECKS=1 trades a round trip per request for not failing that request.
+        "CONN_HEALTH_CHECKS": env_bool("DB_HEALTH_CHECKS", False),
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -22,3 +22,6 @@ BILLING_VIES_URL = "http://127.0.0.1:9/check-vat-number"
 BILLING_VIES_TIMEOUT = 1.0
 # No warm pool unless a test fills one (tests/test_acc_pool.py): a sign-up in a test clones.
 ACCOUNT_POOL_SIZE = int(env("ACCOUNT_POOL_SIZE", "0"))
+# The host cache is off in tests (billing tests change accounts with UPDATEs no signal sees);
+# tests/test_tenant_lookup.py turns it on.
+TENANT_HOST_CACHE_SECONDS = 0
