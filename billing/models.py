@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from billing.identifiers import identifiers_clean
 from billing.line_texts import line_text
 
 CENT = Decimal("0.01")
@@ -57,6 +58,15 @@ class SellerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.valid_from:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        """BIL-14: the seller's IČO, DIČ and Peppol id are checked like a buyer's (e-invoices carry them)."""
+        cleaned = identifiers_clean(data=self.__dict__, country=self.country)
+        self.tax_number, self.peppol_scheme, self.peppol_id = (
+            cleaned["tax_number"],
+            cleaned["peppol_scheme"],
+            cleaned["peppol_id"],
+        )
 
 
 class VatRate(models.Model):

@@ -17,13 +17,13 @@ DEMO_SELLER = {
     "city": "Bratislava",
     "country": "SK",
     "vat_number": "SK2024123464",
-    "company_id": "57 204 118",
+    "company_id": "57 204 110",
     "register": "Obchodný register Mestského súdu Bratislava III, oddiel: Sro, vložka č. 187204/B",
     "bank_name": "Tatra banka, a.s.",
     "iban": "SK31 1100 0000 0029 4512 3456",
     "bic": "TATRSKBX",
     "email": "fakturacia@kvalitadesk.example",
-    "footer": "Kvalita Desk s.r.o. · IČO 57 204 118 · IČ DPH SK2024123464",
+    "footer": "Kvalita Desk s.r.o. · IČO 57 204 110 · IČ DPH SK2024123464",
 }
 
 

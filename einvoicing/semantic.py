@@ -178,7 +178,7 @@ def _seller(document: Document, category: Category) -> Party:
         country=_text(seller, "country"),
         vat_id=vat_id,
         tax_registration_id=tax_registration,
-        company_id=_text(seller, "company_id"),
+        company_id=_text(seller, "company_id").replace(" ", ""),
         company_id_scheme=company_id_scheme(_text(seller, "country")),
         endpoint_id=endpoint,
         endpoint_scheme=scheme,
