@@ -128,3 +128,12 @@ def validate_cii(xml: bytes) -> list[Finding]:
 
 def fatal(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.is_fatal]
+
+
+def validators_warm() -> None:
+    """Compile both XSLTs and load the schemas now (a worker's start), not on its first document."""
+    for relative in (UBL_XSLT, CII_XSLT):
+        with _lock:
+            _compiled(relative)
+    for relative in (*UBL_XSD.values(), CII_XSD):
+        _schema(relative)
