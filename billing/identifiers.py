@@ -47,17 +47,17 @@ def company_id_clean(*, number: str, country: str) -> str:
     if country == "DK":
         compact = compact.removeprefix("DK")
         if not dk_cvr.is_valid(compact):
-            raise ValidationError(_("This CVR number is not valid: it has 8 digits."), code="cvr_invalid")
+            raise ValidationError(_("This CVR number is not valid: check its 8 digits."), code="cvr_invalid")
     elif country == "NO":
         compact = compact.removeprefix("NO").removesuffix("MVA")
         if not no_orgnr.is_valid(compact):
-            raise ValidationError(_("This organisation number is not valid: it has 9 digits."), code="orgnr_invalid")
+            raise ValidationError(_("This organisation number is not valid: check its 9 digits."), code="orgnr_invalid")
     elif country == "SK":
         compact = compact.removeprefix("SK")
         if len(compact) < 8 and compact.isdigit():
             compact = compact.zfill(8)
         if not sk_ico_is_valid(compact):
-            raise ValidationError(_("This IČO is not valid: it has 8 digits."), code="ico_invalid")
+            raise ValidationError(_("This IČO is not valid: check its 8 digits."), code="ico_invalid")
     return compact
 
 
