@@ -14,10 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from billing.models import Document, DocumentKind, DocumentStatus, TaxTreatment
 from billing.payment_texts import paid_sentence
+from config.clock import seller_zone
 from core import hooks
 
 # WeasyPrint logs every layout step at INFO; one line per step per PDF drowns the worker's log.
@@ -38,7 +39,8 @@ def font_config():  # type: ignore[no-untyped-def]
 
 
 def document_html(document: Document) -> str:
-    with translation.override(document.language):
+    # BIL-17: the issue date (and every other instant the template prints) as the seller's day.
+    with translation.override(document.language), timezone.override(seller_zone()):
         return render_to_string(
             "billing/pdf/document.html",
             {
