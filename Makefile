@@ -57,6 +57,7 @@ demo: migrate
 	$(MANAGE) load_registry_demo
 	$(MANAGE) load_privacy_demo
 	$(MANAGE) load_demo
+	$(MANAGE) load_einvoicing_demo
 	$(MANAGE) setup_periodic_tasks -v 0
 
 lint: deps

@@ -6,6 +6,8 @@ the PDF once (BIL-11) and never imports this app.
 A document whose XML failed validation gets billing's plain PDF: nothing unvalidated is embedded.
 """
 
+import logging
+
 from facturx import generate_from_binary
 
 from billing.models import Document, DocumentKind
@@ -15,6 +17,9 @@ from einvoicing.models import EInvoice
 
 PDF_VARIANT = "pdf/a-3b"
 FACTURX_LEVEL = "en16931"
+
+# factur-x logs two INFO lines per PDF; the worker's log does not need them.
+logging.getLogger("factur-x").setLevel(logging.WARNING)
 
 
 def hybrid_pdf(*, einvoice: EInvoice, html: str) -> bytes:
