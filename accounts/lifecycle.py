@@ -24,7 +24,7 @@ from accounts.host_cache import hosts_changed
 from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
-from config.clock import now
+from config.clock import now, seller_date
 from core import audit as trail
 from core import hooks
 from core.links import account_url
@@ -165,7 +165,7 @@ def account_reactivate(*, account: Account, actor: str, reason: str) -> Account:
             audit(account=account, actor=actor, action="reactivation_refused", reason=reason, before=account.status)
         raise LifecycleError(
             _("Reactivation is possible only within 30 days of the suspension (suspended on %(date)s).")
-            % {"date": timezone.localtime(account.suspended_at).date().isoformat()}
+            % {"date": seller_date(account.suspended_at).isoformat()}
         )
     with transaction.atomic():
         transition(

@@ -24,7 +24,7 @@ from accounts.models import (
 from accounts.pool import schema_provide
 from accounts.tasks import account_pool_fill_enqueue
 from accounts.users.models import Role, User
-from config.clock import now
+from config.clock import now, seller_zone
 from core import support_access
 from core.links import account_host, account_url  # noqa: F401 - account_url: billing still imports it from here
 from core.support_access import Entry
@@ -136,8 +136,9 @@ def account_create(
 
 def business_day_deadline(received_at: datetime) -> datetime:
     """ACC-10: one business day after receipt, weekends not counted (public holidays are not
-    modelled). Friday 15:00 → Monday 15:00; a Saturday e-mail counts from Monday 00:00."""
-    local = timezone.localtime(received_at)
+    modelled). Friday 15:00 → Monday 15:00; a Saturday e-mail counts from Monday 00:00. Days and
+    hours are the seller's, in its time zone (BIL-17), whatever zone a screen shows."""
+    local = received_at.astimezone(seller_zone())
     if local.weekday() >= 5:  # Saturday or Sunday: the clock starts on Monday morning
         monday = local.date() + timedelta(days=7 - local.weekday())
         local = timezone.make_aware(datetime.combine(monday, time.min), local.tzinfo)
@@ -145,7 +146,7 @@ def business_day_deadline(received_at: datetime) -> datetime:
     while deadline.weekday() >= 5:
         deadline += timedelta(days=1)
     # re-localise so a DST change over the weekend keeps the wall-clock time
-    return timezone.make_aware(deadline.replace(tzinfo=None), timezone.get_current_timezone())
+    return timezone.make_aware(deadline.replace(tzinfo=None), seller_zone())
 
 
 @transaction.atomic
