@@ -22,26 +22,19 @@ from django.db.models.signals import post_delete, post_save
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from accounts.models import Account, Domain
+from config.redis_client import redis_client
 from core.transitions import Change, reacts_to
 
 GENERATION_KEY = "kontoportal:tenant-hosts:generation"
 
 _hosts: dict[str, tuple[float, Account]] = {}
-_state: dict[str, Any] = {"generation": None, "client": None}
-
-
-def _redis() -> redis.Redis:
-    if _state["client"] is None:
-        _state["client"] = redis.Redis.from_url(
-            settings.CACHES["default"]["LOCATION"], socket_timeout=0.5, socket_connect_timeout=0.5
-        )
-    return _state["client"]
+_state: dict[str, Any] = {"generation": None}
 
 
 def _bump() -> None:
     _hosts.clear()
     try:
-        _redis().incr(GENERATION_KEY)
+        redis_client().incr(GENERATION_KEY)
     except redis.RedisError:
         pass  # other processes then bypass their cache (they cannot read the generation either)
 
@@ -61,7 +54,7 @@ def account_moved(change: Change) -> None:
 
 def _generation() -> bytes | None:
     try:
-        return _redis().get(GENERATION_KEY) or b"0"
+        return redis_client().get(GENERATION_KEY) or b"0"
     except redis.RedisError:
         return None
 

@@ -94,12 +94,18 @@ TENANT_LIMIT_SET_CALLS = True
 # How long a process keeps a host's account (accounts/host_cache.py); a change to an account or
 # host name reaches every process at once through a generation number in Redis. 0: no cache.
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "30"))
+# How long a whole public page may be served from Redis (config/page_cache.py); publishing a
+# registry version or a policy empties the store at once. 0: no page cache.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Anonymous GETs of the public registry and policy pages, answered whole from Redis before
+    # anything else runs (config/page_cache.py); a hit is not counted by django-prometheus.
+    "config.page_cache.PublicPageCacheMiddleware",
     # Request counts and latency for /metrics (first and last, to time the whole stack).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # django-tenants' host → account lookup, cached per process (accounts/host_cache.py).

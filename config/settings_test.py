@@ -25,3 +25,6 @@ ACCOUNT_POOL_SIZE = int(env("ACCOUNT_POOL_SIZE", "0"))
 # The host cache is off in tests (billing tests change accounts with UPDATEs no signal sees);
 # tests/test_tenant_lookup.py turns it on.
 TENANT_HOST_CACHE_SECONDS = 0
+# Whole public pages are not cached in tests (a page stored by one test would answer the next
+# test's rolled-back data); subprocessors/tests/test_public_page_cache.py turns it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

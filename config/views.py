@@ -2,9 +2,11 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -54,8 +56,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@csrf_exempt
 def switch_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language, remembering the choice on the logged-in user too."""
+    """Django's set_language, remembering the choice on the logged-in user too. The CSRF check
+    applies to logged-in users only (it changes their stored language): for a visitor the form
+    carries no token, so the public pages hold nothing per visitor and are cached whole
+    (config/page_cache.py); a forged POST can at most pick a visitor's display language."""
+    if request.user.is_authenticated and (
+        refused := CsrfViewMiddleware(set_language).process_view(request, set_language, (), {})
+    ):
+        return refused
     response = set_language(request)
     code = request.POST.get("language", "")
     if translation.check_for_language(code) and request.user.is_authenticated:

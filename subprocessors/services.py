@@ -15,6 +15,7 @@ from accounts.mailer import mail_send
 from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
 from config.clock import now, today
+from config.page_cache import public_pages_clear
 from core.links import account_url, public_url
 from core.transitions import transition
 from subprocessors import audit
@@ -65,6 +66,7 @@ def page_cache_key(language: str, region: str) -> str:
 def page_cache_clear() -> None:
     """Drop every cached rendering of the public registry page (all languages, all filters)."""
     cache.delete_many([page_cache_key(lang, region) for lang in PAGE_LANGUAGES for region in PAGE_REGIONS])
+    public_pages_clear()  # the whole responses too (config/page_cache.py)
 
 
 # --- Publishing (SUB-4) -------------------------------------------------------------------------
@@ -365,6 +367,7 @@ def policy_publish(*, policy: PolicyVersion, actor: Any = None) -> PolicyVersion
     policy.full_clean()
     policy.save()
     audit.policy_published(policy=policy, actor=actor)
+    transaction.on_commit(public_pages_clear)
     return policy
 
 
