@@ -17,6 +17,7 @@ from billing.subscriptions.models import Charge, ChargeAttempt, Subscription
 from config.clock import now, seller_date
 from core.audit import describe
 from core.models import AuditDomain, AuditEvent
+from einvoicing.models import Delivery, DeliveryStatus
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
 
 # The search opens every account's schema for its users; past this many accounts it stops, so a
@@ -151,6 +152,8 @@ class Today:
     failed_payments: list[QueueItem]
     enterprise_candidates: list[QueueItem]
     objections: list[QueueItem]
+    # BIL-14: e-invoices held back by validation or rejected by the Peppol network.
+    einvoice_problems: list[QueueItem] = field(default_factory=list)
 
 
 def _admin(obj: Any) -> str:
@@ -190,5 +193,17 @@ def today_queue() -> Today:
         objections=[
             QueueItem(r.account, f"{r.reference} · {r.email}", r.due_on, r.due_on < day, _admin(r))
             for r in requests.filter(kind=RequestKind.OBJECTION)
+        ],
+        einvoice_problems=[
+            QueueItem(
+                d.document.account,
+                f"{d.document.number} · {d.get_status_display()} · {d.reason}",
+                d.updated_at,
+                True,
+                _admin(d),
+            )
+            for d in Delivery.objects.filter(status__in=[DeliveryStatus.REJECTED, DeliveryStatus.HELD])
+            .select_related("document__account")
+            .order_by("-updated_at")[:50]
         ],
     )

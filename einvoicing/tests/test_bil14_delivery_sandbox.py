@@ -70,6 +70,9 @@ def test_bil14_rejection_reaches_staff(sk_invoice, public_client, staff_user):
     assert sk_invoice.number in text and "Receiver mailbox closed" in text
     event = AuditEvent.objects.get(action="einvoice_delivery:rejected")
     assert event.reason == "Receiver mailbox closed"
+    # and in the staff console's queue of the day
+    today = public_client.get("/admin/console/today/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{sk_invoice.number} · Rejected · Receiver mailbox closed" in today
 
 
 def test_bil14_bounce_after_sending_is_a_rejection(sk_invoice):
