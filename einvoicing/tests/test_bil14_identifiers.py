@@ -4,7 +4,9 @@ company without them is not issued (no number taken)."""
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.users.models import Role
 from billing.identifiers import company_id_clean, peppol_clean, peppol_default, sk_ico_is_valid, tax_number_clean
@@ -17,6 +19,14 @@ from billing.vies import OfflineViesAdapter
 from einvoicing.tests.bil14_documents import ISSUED, KINDS, SK_DIC, SK_ICO, issue_pair, lines, reference_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_restored():  # type: ignore[no-untyped-def]
+    """A Min konto request in nb leaves nb active in this thread: later tests expect the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 SK_FORM = {
     "company": "Alfa s.r.o.",
