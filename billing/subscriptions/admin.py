@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from billing.subscriptions.admin_money import discontinue_confirm, prepaid_sell_view, seats_change_view
 from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import (
     AccountUsage,
@@ -24,12 +25,9 @@ from billing.subscriptions.models import (
     PriceNotice,
     Subscription,
 )
-from billing.subscriptions.services.prepaid import prepaid_discontinue
 from billing.subscriptions.services.prices import NOTICE_PERIOD, plan_price_schedule
-from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
 from config.clock import today as clock_today
-from core.transitions import IllegalTransition
 
 
 class EvidenceAdmin(admin.ModelAdmin):
@@ -118,10 +116,23 @@ class SubscriptionAdmin(EvidenceAdmin):
     search_fields = ["account__name", "account__slug"]
     list_select_related = ["account", "plan", "pending_plan"]
     change_list_template = "admin/subscriptions/subscription/change_list.html"
+    change_form_template = "admin/subscriptions/subscription/change_form.html"
 
     def get_urls(self) -> list[Any]:
+        site = self.admin_site
         return [
-            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="subscriptions_dashboard"),
+            path("dashboard/", site.admin_view(self.dashboard_view), name="subscriptions_dashboard"),
+            # BIL-10 and BIL-2/3: money actions, each with a confirmation page showing the amounts.
+            path(
+                "<int:pk>/prepay/",
+                site.admin_view(lambda request, pk: prepaid_sell_view(self, request, pk)),
+                name="subscriptions_subscription_prepay",
+            ),
+            path(
+                "<int:pk>/seats/",
+                site.admin_view(lambda request, pk: seats_change_view(self, request, pk)),
+                name="subscriptions_subscription_seats",
+            ),
             *super().get_urls(),
         ]
 
@@ -220,12 +231,9 @@ class PrepaidCreditAdmin(EvidenceAdmin):
     actions = ["discontinue"]
 
     @admin.action(description=_("Discontinue and refund the unused value less the cancellation fee"))
-    def discontinue(self, request: HttpRequest, queryset: Any) -> None:
-        for credit in queryset:
-            try:
-                prepaid_discontinue(credit=credit, actor=request.user.email)
-            except (SubscriptionError, IllegalTransition) as error:
-                self.message_user(request, f"{credit}: {error.message}", messages.ERROR)
+    def discontinue(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        # The refunds are shown first; only the confirmation on that page refunds.
+        return discontinue_confirm(self, request, queryset)
 
 
 class OverThresholdFilter(admin.SimpleListFilter):

@@ -1,7 +1,7 @@
 """Staff API of plans, subscriptions (with the change preview) and payments, on /api/v1/."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -11,9 +11,18 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.models import Account
 from billing.subscriptions.forms import PlanChoiceForm
-from billing.subscriptions.models import AccountUsage, Charge, ChargeAttempt, Plan, PlanPrice, Subscription
+from billing.subscriptions.models import (
+    AccountUsage,
+    Charge,
+    ChargeAttempt,
+    Plan,
+    PlanPrice,
+    PrepaidCredit,
+    Subscription,
+)
 from billing.subscriptions.selectors import enterprise_candidates
-from billing.subscriptions.services.changes import change_preview
+from billing.subscriptions.services.changes import change_apply, change_preview
+from billing.subscriptions.services.prepaid import prepaid_buy, prepaid_left, prepaid_quote
 from billing.subscriptions.services.refusals import SubscriptionError
 from config.clock import now
 
@@ -78,6 +87,67 @@ class PreviewSerializer(serializers.Serializer):
     removed_seats = serializers.IntegerField()
 
 
+class ChangeSerializer(serializers.Serializer):
+    """A previewed change confirmed: the preview's `at` and `amount` (BIL-2/3, BIL-10)."""
+
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    seats = serializers.IntegerField(min_value=1, max_value=500)
+    cycle = serializers.ChoiceField(choices=["monthly", "annual"])
+    quote_at = serializers.DateTimeField()
+    expected_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ChangeOutcomeSerializer(serializers.Serializer):
+    effect = serializers.CharField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+    payment = serializers.IntegerField(allow_null=True)
+
+
+class PrepaymentRequestSerializer(serializers.Serializer):
+    # min_value 0 on purpose: the service refuses 0 seats with its own message, nothing charged.
+    seats = serializers.IntegerField(min_value=0, max_value=500)
+    expected_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The total incl. VAT from the quote."
+    )
+
+
+class PrepaymentQuoteSerializer(serializers.Serializer):
+    seats = serializers.IntegerField()
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class PrepaymentSerializer(serializers.ModelSerializer):
+    value_left = serializers.SerializerMethodField()
+    invoice_number = serializers.CharField(source="charge.invoice_number", read_only=True)
+
+    class Meta:
+        model = PrepaidCredit
+        fields = [
+            "id",
+            "subscription",
+            "value",
+            "value_left",
+            "currency",
+            "seats_bought",
+            "seats",
+            "started_at",
+            "ends_at",
+            "status",
+            "invoice_number",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_value_left(self, credit: PrepaidCredit) -> str:
+        return str(prepaid_left(credit, now()))
+
+
 class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Subscription.objects.select_related("account", "plan", "pending_plan").order_by("id")
     serializer_class = SubscriptionSerializer
@@ -117,6 +187,84 @@ class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
                 }
             ).data
         )
+
+    @extend_schema(request=ChangeSerializer, responses={200: ChangeOutcomeSerializer, 402: ChangeOutcomeSerializer})
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str | None = None) -> Response:
+        """Apply a previewed change with the preview's `at` and `amount`, as Min konto does: the
+        amount is recomputed and must match; a running prepayment's end date moves (BIL-10)."""
+        subscription = self.get_object()
+        serializer = ChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            outcome = change_apply(
+                subscription=subscription,
+                plan=data["plan"],
+                seats=data["seats"],
+                cycle=data["cycle"],
+                quote_at=data["quote_at"],
+                expected_amount=data["expected_amount"],
+                actor=request.user.email,
+            )
+        except SubscriptionError as error:
+            raise ValidationError({"detail": str(error.message)}) from None
+        body = {
+            "effect": outcome.effect,
+            "ok": outcome.ok,
+            "message": str(outcome.message),
+            "payment": outcome.charge.pk if outcome.charge else None,
+        }
+        return Response(ChangeOutcomeSerializer(body).data, status=200 if outcome.ok else 402)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("seats", int, required=True)],
+        responses=PrepaymentQuoteSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="prepayment/quote")
+    def prepayment_quote(self, request: Request, pk: str | None = None) -> Response:
+        """BIL-10: what an annual prepayment for `seats` costs now (net, VAT, total) and its end."""
+        subscription = self.get_object()
+        try:
+            seats = serializers.IntegerField(min_value=0, max_value=500).run_validation(
+                request.query_params.get("seats")
+            )
+            quote = prepaid_quote(subscription=subscription, seats=seats)
+        except ValidationError as error:
+            raise ValidationError({"seats": error.detail}) from None
+        except SubscriptionError as error:
+            raise ValidationError({"seats": [str(error.message)]}) from None
+        amounts = quote.amounts
+        body = {
+            "seats": quote.seats,
+            "net": amounts.net,
+            "vat": amounts.vat,
+            "vat_rate": amounts.rate,
+            "amount": amounts.gross,
+            "currency": amounts.currency,
+            "starts_at": quote.starts_at,
+            "ends_at": quote.ends_at,
+        }
+        return Response(PrepaymentQuoteSerializer(body).data)
+
+    @extend_schema(request=PrepaymentRequestSerializer, responses={201: PrepaymentSerializer})
+    @action(detail=True, methods=["post"])
+    def prepayment(self, request: Request, pk: str | None = None) -> Response:
+        """BIL-10: sell an annual prepayment: charged at once (the total must equal the quote's);
+        seat changes then go through `change` and move its end date."""
+        subscription = self.get_object()
+        serializer = PrepaymentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            credit = prepaid_buy(
+                subscription=subscription,
+                seats=serializer.validated_data["seats"],
+                expected_amount=serializer.validated_data["expected_amount"],
+                actor=request.user.email,
+            )
+        except SubscriptionError as error:
+            raise ValidationError({"detail": str(error.message)}) from None
+        return Response(PrepaymentSerializer(credit).data, status=201)
 
 
 class AttemptSerializer(serializers.ModelSerializer):

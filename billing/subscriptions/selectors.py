@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from billing.subscriptions import proration
-from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.choices import ChargeStatus, PrepaidStatus
 from billing.subscriptions.models import (
     AccountUsage,
     BillingSettings,
@@ -15,6 +15,7 @@ from billing.subscriptions.models import (
     PaymentMethod,
     Plan,
     PlanPrice,
+    PrepaidCredit,
     Subscription,
 )
 
@@ -78,6 +79,13 @@ def next_period_terms(subscription: Subscription) -> proration.Terms:
 
 def subscription_of(account: Account) -> Subscription | None:
     return Subscription.objects.select_related("plan", "pending_plan").filter(account=account).first()
+
+
+def prepaid_running(subscription: Subscription, at: datetime) -> PrepaidCredit | None:
+    """BIL-10: the prepayment the subscription is living on at `at`, if any."""
+    return PrepaidCredit.objects.filter(
+        subscription=subscription, status=PrepaidStatus.ACTIVE, started_at__lte=at, ends_at__gt=at
+    ).first()
 
 
 def payment_method_current(account: Account) -> PaymentMethod | None:

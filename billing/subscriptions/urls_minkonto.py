@@ -11,5 +11,6 @@ urlpatterns = [
     path("plan/preview/", views.preview, name="preview"),
     path("plan/change/", views.change, name="change"),
     path("plan/start/", views.start, name="start"),
+    path("plan/start/preview/", views.start_preview, name="start_preview"),
     path("plan/payment-method/", views.payment_method, name="payment_method"),
 ]

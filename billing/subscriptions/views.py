@@ -1,6 +1,7 @@
 """Min konto: plan and seats, the change preview, the payment method, billing history. Only the
 Owner manages billing (ACC-9); others see the page read-only."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,15 +18,16 @@ from accounts.permissions import MANAGE_BILLING, owner_required
 from accounts.users.models import Role
 from billing.models import BillingProfile
 from billing.subscriptions import selectors
-from billing.subscriptions.choices import ChargeStatus
+from billing.subscriptions.choices import ChargeStatus, Cycle
 from billing.subscriptions.forms import CardForm, ConfirmChangeForm, PayPalForm, PlanChoiceForm
 from billing.subscriptions.services.amounts import amounts_for
 from billing.subscriptions.services.changes import change_apply, change_preview
 from billing.subscriptions.services.charges import overdue_pay
 from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
+from billing.subscriptions.services.prepaid import prepaid_left
 from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.refusals import PaymentDeclined, StalePreview, SubscriptionError, decline_message
-from billing.subscriptions.services.start import subscription_start
+from billing.subscriptions.services.start import subscription_start, subscription_start_quote
 from config.clock import now
 
 # ACC-9: only the Owner manages billing (the plan, seats and the payment method).
@@ -51,6 +53,8 @@ def minkonto(request: HttpRequest) -> HttpResponse:
         if subscription
         else None
     )
+    # BIL-10: the prepayment the subscription lives on, with the value still unused.
+    prepaid = selectors.prepaid_running(subscription, now()) if subscription else None
     initial = (
         {"plan": subscription.plan.code, "seats": subscription.seats, "cycle": subscription.cycle}
         if subscription
@@ -63,6 +67,8 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "account": account,
             "subscription": subscription,
             "next_amounts": next_amounts,
+            "prepaid": prepaid,
+            "prepaid_left": prepaid_left(prepaid, now()) if prepaid else None,
             "method": selectors.payment_method_current(account),
             "charges": selectors.charges_of(account)[:24],
             "overdue": selectors.overdue_charges(account),
@@ -110,7 +116,15 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "subscriptions/preview.html",
-        {"subscription": subscription, "change": change, "target_plan": plan, "confirm": confirm, "form": form},
+        {
+            "subscription": subscription,
+            "change": change,
+            "target_plan": plan,
+            "seats": seats,
+            "target_cycle": Cycle(cycle).label,
+            "confirm": confirm,
+            "form": form,
+        },
     )
 
 
@@ -153,16 +167,55 @@ def change(request: HttpRequest) -> HttpResponse:
     return redirect(again)
 
 
+@login_required
+@billing_owner_required
+def start_preview(request: HttpRequest) -> HttpResponse:
+    """ACC-4: what "Start and pay" charges now — net, VAT and the total — before the Owner confirms."""
+    form = PlanChoiceForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a plan, a number of agents and a billing cycle."))
+        return redirect("subscriptions:minkonto")
+    data = form.cleaned_data
+    try:
+        amounts = subscription_start_quote(
+            account=request.tenant, plan=data["plan"], seats=data["seats"], cycle=data["cycle"]
+        )
+    except SubscriptionError as error:
+        messages.error(request, error.message)
+        return redirect("subscriptions:minkonto")
+    return render(
+        request,
+        "subscriptions/start_confirm.html",
+        {"plan": data["plan"], "seats": data["seats"], "cycle": Cycle(data["cycle"]), "amounts": amounts},
+    )
+
+
 @require_POST
 @login_required
 @billing_owner_required
 def start(request: HttpRequest) -> HttpResponse:
-    """ACC-4: the paid plan starts now and is billed at once."""
+    """ACC-4: the paid plan starts now and is billed at once — the total the Owner confirmed."""
     form = PlanChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a plan, a number of agents and a billing cycle."))
         return redirect("subscriptions:minkonto")
+    data = form.cleaned_data
+    again = (
+        reverse("subscriptions:start_preview")
+        + "?"
+        + urlencode({"plan": data["plan"].code, "seats": data["seats"], "cycle": data["cycle"]})
+    )
     try:
+        shown = Decimal(request.POST.get("expected_amount", ""))
+    except InvalidOperation:
+        return redirect(again)  # never charge an amount the Owner has not seen
+    try:
+        quote = subscription_start_quote(
+            account=request.tenant, plan=data["plan"], seats=data["seats"], cycle=data["cycle"]
+        )
+        if quote.gross != shown:
+            messages.error(request, _("The price has changed since it was shown. Please check the new total."))
+            return redirect(again)
         subscription_start(
             account=request.tenant,
             plan=form.cleaned_data["plan"],

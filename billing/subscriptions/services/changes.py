@@ -8,24 +8,35 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from billing.subscriptions import proration
 from billing.subscriptions.choices import ChargeKind, ChargeStatus
-from billing.subscriptions.models import Charge, Plan, Subscription
-from billing.subscriptions.selectors import FEATURE_LABELS, price_changed_since, subscription_terms, terms_of
+from billing.subscriptions.models import Charge, Plan, PrepaidCredit, Subscription
+from billing.subscriptions.selectors import (
+    FEATURE_LABELS,
+    prepaid_running,
+    price_changed_since,
+    subscription_terms,
+    terms_of,
+)
 from billing.subscriptions.services.amounts import Amounts, amounts_for
 from billing.subscriptions.services.audit_and_mail import subscription_audit
 from billing.subscriptions.services.charges import charge_claim, charge_pay
+from billing.subscriptions.services.prepaid import prepaid_end_after, prepaid_seats_change
 from billing.subscriptions.services.prices import currency_of
-from billing.subscriptions.services.refusals import StalePreview, decline_message
+from billing.subscriptions.services.refusals import StalePreview, SubscriptionError, decline_message
 from billing.subscriptions.services.start import seats_check
 from config.clock import now, seller_date
 
 PREVIEW_VALID_FOR = timedelta(minutes=30)  # a preview older than this is re-shown, not charged
+# BIL-10: while a prepayment runs, a seat change is neither charged nor scheduled: it applies now
+# and moves the prepayment's end date (more seats: sooner; fewer: later). Every seat change —
+# Min konto, the admin, the API — is applied here, so none can leave the prepayment behind.
+PREPAID_SEATS = "prepaid_seats"
 
 
 @dataclass(frozen=True)
@@ -35,10 +46,17 @@ class ChangePreview:
     next_amounts: Amounts  # what the next period bills
     lost_features: list[str]
     removed_seats: int
+    prepaid: PrepaidCredit | None = None  # the prepayment running now (BIL-10)
+    prepaid_ends_at: datetime | None = None  # when it would end after the change
 
     @property
     def at(self) -> datetime:
         return self.quote.at
+
+    @property
+    def next_period_from(self) -> datetime:
+        """When the next period (and its price) starts: the prepayment's new end, or the period's."""
+        return self.prepaid_ends_at or self.quote.period.end
 
 
 def change_preview(
@@ -48,6 +66,9 @@ def change_preview(
     period costs, and what a downgrade loses."""
     seats_check(plan, seats)
     at = at or now()
+    credit = prepaid_running(subscription, at)
+    if credit is not None:
+        return _prepaid_preview(subscription=subscription, credit=credit, plan=plan, seats=seats, cycle=cycle, at=at)
     current = subscription_terms(subscription, at)
     target = terms_of(plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats)
     currency = currency_of(plan, at)
@@ -60,6 +81,45 @@ def change_preview(
         next_amounts=amounts_for(account=account, net=quote.next_period_price, currency=currency, at=at),
         lost_features=lost,
         removed_seats=max(subscription.seats - seats, 0),
+    )
+
+
+def _prepaid_preview(
+    *, subscription: Subscription, credit: PrepaidCredit, plan: Plan, seats: int, cycle: str, at: datetime
+) -> ChangePreview:
+    """BIL-10: during a prepayment only the seats change, at no charge; the prepaid seat-time is
+    kept, so the end date moves in proportion."""
+    if plan != subscription.plan or cycle != subscription.cycle:
+        raise SubscriptionError(
+            _("A prepayment runs until %(date)s. Until then only the number of agents can change.")
+            % {"date": formats.date_format(timezone.localtime(credit.ends_at), "DATE_FORMAT")}
+        )
+    ends = prepaid_end_after(credit, seats, at)
+    currency = currency_of(plan, at)
+    current = subscription_terms(subscription, at)
+    target = terms_of(plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats)
+    zero = Decimal("0.00")
+    quote = proration.Quote(
+        at=at,
+        period=proration.Period(at, ends),
+        current=current,
+        target=target,
+        effect=PREPAID_SEATS if seats != credit.seats else proration.NO_CHANGE,
+        amount=zero,
+        currency=currency,
+        used_part=zero,
+        new_remainder=zero,
+        next_period_price=target.price,
+    )
+    account = subscription.account
+    return ChangePreview(
+        quote=quote,
+        amounts=amounts_for(account=account, net=zero, currency=currency, at=at),
+        next_amounts=amounts_for(account=account, net=target.price, currency=currency, at=ends),
+        lost_features=[],
+        removed_seats=max(credit.seats - seats, 0),
+        prepaid=credit,
+        prepaid_ends_at=ends,
     )
 
 
@@ -106,6 +166,15 @@ def change_apply(
         quote = preview.quote
         if quote.effect == proration.NO_CHANGE:
             return ChangeOutcome(quote.effect, None, True, _("Nothing to change."))
+        if quote.effect == PREPAID_SEATS and preview.prepaid is not None:
+            credit = prepaid_seats_change(credit=preview.prepaid, seats=seats, actor=actor)
+            return ChangeOutcome(
+                quote.effect,
+                None,
+                True,
+                _("The prepayment now covers %(seats)s agents and ends on %(date)s.")
+                % {"seats": seats, "date": formats.date_format(timezone.localtime(credit.ends_at), "DATE_FORMAT")},
+            )
         if quote.effect == proration.AT_NEXT_PERIOD:
             subscription.pending_plan = plan if plan != subscription.plan else None
             subscription.pending_seats = seats if seats != subscription.seats else None

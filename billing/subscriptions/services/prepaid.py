@@ -2,6 +2,7 @@
 sooner, fewer later; when it is discontinued the unused value is refunded less the staff's fee,
 as a credit note on the prepayment invoice."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -17,27 +18,56 @@ from billing.subscriptions.choices import ChargeKind, ChargeStatus, Cycle, Prepa
 from billing.subscriptions.gateway import gateway_for
 from billing.subscriptions.models import BillingSettings, Charge, PrepaidCredit, Subscription
 from billing.subscriptions.selectors import terms_of
-from billing.subscriptions.services.amounts import amounts_for
+from billing.subscriptions.services.amounts import Amounts, amounts_for
 from billing.subscriptions.services.audit_and_mail import owner_mail, subscription_audit
 from billing.subscriptions.services.charges import charge_claim, charge_pay
 from billing.subscriptions.services.prices import currency_of
-from billing.subscriptions.services.refusals import PaymentDeclined, SubscriptionError, decline_message
+from billing.subscriptions.services.refusals import PaymentDeclined, StalePreview, SubscriptionError, decline_message
 from billing.subscriptions.services.start import seats_check
 from config.clock import now, seller_date
 from core.transitions import transition
 
 
-def prepaid_buy(*, subscription: Subscription, seats: int, actor: str) -> PrepaidCredit:
-    """Prepay 12 months for `seats` at the plan's annual price. Renewals pause until the credit
-    is spent; paid → invoice and receipt, declined → nothing."""
+@dataclass(frozen=True)
+class PrepaidQuote:
+    """What a prepayment sold at `at` costs (net, VAT, total) and until when it runs."""
+
+    seats: int
+    amounts: Amounts
+    starts_at: datetime
+    ends_at: datetime
+
+
+def prepaid_quote(*, subscription: Subscription, seats: int, at: datetime | None = None) -> PrepaidQuote:
+    """BIL-10: 12 months for `seats` at the plan's annual price, with the account's VAT. A
+    prepayment for no agent is refused before anything is computed or charged."""
+    if seats < 1:
+        raise SubscriptionError(_("A prepayment needs at least one agent. Nothing was charged."))
     seats_check(subscription.plan, seats)
-    at = now()
+    at = at or now()
     terms = terms_of(plan=subscription.plan, seats=seats, cycle=Cycle.ANNUAL, at=at)
-    ends = proration.add_months(at, 12)
+    amounts = amounts_for(
+        account=subscription.account, net=terms.price, currency=currency_of(subscription.plan, at), at=at
+    )
+    return PrepaidQuote(seats, amounts, at, proration.add_months(at, 12))
+
+
+def prepaid_buy(
+    *, subscription: Subscription, seats: int, actor: str, expected_amount: Decimal | None = None
+) -> PrepaidCredit:
+    """Prepay 12 months for `seats` at the plan's annual price. Renewals pause until the credit
+    is spent; paid → invoice and receipt, declined → nothing. With `expected_amount` (the total
+    staff confirmed), a different total is refused and nothing is charged."""
+    quote = prepaid_quote(subscription=subscription, seats=seats)
+    if expected_amount is not None and quote.amounts.gross != expected_amount:
+        raise StalePreview(_("The price has changed since it was shown. Please check the new total."))
+    at, ends = quote.starts_at, quote.ends_at
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription.pk)
         )
+        if subscription.status == SubscriptionStatus.ENDED:
+            raise SubscriptionError(_("The subscription has ended. Nothing was charged."))
         if PrepaidCredit.objects.filter(
             subscription=subscription, status=PrepaidStatus.ACTIVE, ends_at__gt=at
         ).exists():
@@ -53,9 +83,7 @@ def prepaid_buy(*, subscription: Subscription, seats: int, actor: str) -> Prepai
             kind=ChargeKind.PREPAID,
             key=f"prepaid:{subscription.pk}:{at.isoformat()}",
             period=proration.Period(at, ends),
-            amounts=amounts_for(
-                account=subscription.account, net=terms.price, currency=currency_of(subscription.plan, at), at=at
-            ),
+            amounts=quote.amounts,
             description=description,
         )
         if charge is None:
@@ -97,6 +125,13 @@ def prepaid_left(credit: PrepaidCredit, at: datetime) -> Decimal:
     return proration.money(credit.value * credit.seats * seconds_left / credit.seat_seconds)
 
 
+def prepaid_end_after(credit: PrepaidCredit, seats: int, at: datetime) -> datetime:
+    """BIL-10: when the credit ends if it covers `seats` from `at` on: the seat-time left is
+    kept, so twice the seats last half as long."""
+    seconds_left = max((credit.ends_at - at).total_seconds(), 0)
+    return at + timedelta(seconds=int(seconds_left * credit.seats / seats))
+
+
 @transaction.atomic
 def prepaid_seats_change(*, credit: PrepaidCredit, seats: int, actor: str) -> PrepaidCredit:
     """BIL-10: the seat-time left is kept; more seats end the credit sooner, fewer later."""
@@ -107,8 +142,7 @@ def prepaid_seats_change(*, credit: PrepaidCredit, seats: int, actor: str) -> Pr
     if credit.status != PrepaidStatus.ACTIVE or credit.ends_at <= at:
         raise SubscriptionError(_("The prepayment has ended."))
     before = credit.ends_at
-    seconds_left = (credit.ends_at - at).total_seconds()
-    credit.ends_at = at + timedelta(seconds=int(seconds_left * credit.seats / seats))
+    credit.ends_at = prepaid_end_after(credit, seats, at)
     credit.seats = seats
     credit.save()
     _prepaid_carry(subscription, credit)
@@ -125,6 +159,22 @@ def prepaid_seats_change(*, credit: PrepaidCredit, seats: int, actor: str) -> Pr
     return credit
 
 
+@dataclass(frozen=True)
+class PrepaidRefund:
+    """What discontinuing at `at` gives back (net): the unused value less the staff's fee."""
+
+    unused: Decimal
+    fee_percent: Decimal
+    refund_net: Decimal
+    currency: str
+
+
+def prepaid_refund(credit: PrepaidCredit, at: datetime) -> PrepaidRefund:
+    unused = prepaid_left(credit, at) if credit.status == PrepaidStatus.ACTIVE else Decimal("0.00")
+    fee_percent = BillingSettings.current().prepaid_cancellation_fee_percent
+    return PrepaidRefund(unused, fee_percent, proration.money(unused * (100 - fee_percent) / 100), credit.currency)
+
+
 @transaction.atomic
 def prepaid_discontinue(*, credit: PrepaidCredit, actor: str) -> PrepaidCredit:
     """BIL-10: refund the unused value less the staff's cancellation fee, as a credit note
@@ -134,9 +184,8 @@ def prepaid_discontinue(*, credit: PrepaidCredit, actor: str) -> PrepaidCredit:
     if credit.status != PrepaidStatus.ACTIVE:
         raise SubscriptionError(_("The prepayment has been refunded already."))
     at = now()
-    unused = prepaid_left(credit, at)
-    fee_percent = BillingSettings.current().prepaid_cancellation_fee_percent
-    refund_net = proration.money(unused * (100 - fee_percent) / 100)
+    quote = prepaid_refund(credit, at)
+    unused, fee_percent, refund_net = quote.unused, quote.fee_percent, quote.refund_net
     subscription = Subscription.objects.select_for_update().get(pk=credit.subscription_id)
     if subscription.status != SubscriptionStatus.ENDED:  # it ended already with a cancelled account (ACC-10)
         transition(

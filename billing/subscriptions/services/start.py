@@ -10,7 +10,7 @@ from billing.subscriptions import proration
 from billing.subscriptions.choices import ChargeKind, ChargeStatus
 from billing.subscriptions.models import Plan, Subscription
 from billing.subscriptions.selectors import payment_method_current, terms_of
-from billing.subscriptions.services.amounts import amounts_for
+from billing.subscriptions.services.amounts import Amounts, amounts_for
 from billing.subscriptions.services.audit_and_mail import subscription_audit
 from billing.subscriptions.services.charges import charge_claim, charge_pay, period_description
 from billing.subscriptions.services.prices import currency_of
@@ -76,3 +76,12 @@ def subscription_start(*, account: Account, plan: Plan, seats: int, cycle: str, 
             account=account, actor=actor, action="subscription_started", plan=plan.code, seats=seats, cycle=cycle
         )
     return subscription
+
+
+def subscription_start_quote(*, account: Account, plan: Plan, seats: int, cycle: str) -> Amounts:
+    """What "Start and pay" charges now (net, VAT, total), shown before the Owner confirms: the
+    same terms, currency and tax decision `subscription_start` charges with."""
+    seats_check(plan, seats)
+    at = now()
+    terms = terms_of(plan=plan, seats=seats, cycle=cycle, at=at)
+    return amounts_for(account=account, net=terms.price, currency=currency_of(plan, at), at=at)
