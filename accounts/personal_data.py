@@ -16,7 +16,21 @@ from accounts.models import (
     AccountStatus,
     CancellationRequest,
     LifetimeCodeBatch,
+    PooledSchema,
     SharedLoginFlag,
+)
+from accounts.personal_records import (
+    account_across,
+    account_record,
+    event_record,
+    events_across,
+    flag_record,
+    flags_across,
+    invitation_record,
+    invitations_across,
+    login_record,
+    logins_across,
+    mentions,
 )
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
@@ -29,16 +43,7 @@ FIVE_YEARS_AFTER = _("While the account is a customer, then 5 years.")
 
 
 def _logins_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": r.at.isoformat(),
-            "last_seen_at": r.last_seen_at.isoformat(),
-            "browser": r.user_agent,
-            "ip": r.ip,
-            "network": r.network,
-        }
-        for r in LoginRecord.objects.filter(user__email__iexact=email).order_by("at")
-    ]
+    return [login_record(r) for r in LoginRecord.objects.filter(user__email__iexact=email).order_by("at")]
 
 
 def _logins_erase(email: str) -> EraseResult:
@@ -47,15 +52,7 @@ def _logins_erase(email: str) -> EraseResult:
 
 
 def _invitations_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "email": i.email,
-            "role": i.role,
-            "sent": i.created_at.isoformat(),
-            "accepted": i.accepted_at.isoformat() if i.accepted_at else None,
-        }
-        for i in Invitation.objects.filter(email__iexact=email).order_by("created_at")
-    ]
+    return [invitation_record(i) for i in Invitation.objects.filter(email__iexact=email).order_by("created_at")]
 
 
 def _invitations_erase(email: str) -> EraseResult:
@@ -69,6 +66,7 @@ register(
         label=_("Login records"),
         scope=Scope.ACCOUNT,
         collect=_logins_collect,
+        collect_across=logins_across,
         erase=_logins_erase,
         about=_(
             "When and from which browser and network you logged in; kept to protect the account "
@@ -94,6 +92,7 @@ register(
         label=_("Invitations"),
         scope=Scope.ACCOUNT,
         collect=_invitations_collect,
+        collect_across=invitations_across,
         erase=_invitations_erase,
         about=_("Invitations to join a customer account's team, kept until they are accepted or withdrawn."),
         fields={
@@ -130,21 +129,14 @@ def _account_collect(email: str) -> list[dict[str, Any]]:
     account = _holder(email)
     if account is None:
         return []
-    return [
-        {
-            "name": account.name,
-            "status": account.status,
-            "created_at": account.created_at.isoformat(),
-            "language": account.language,
-        }
-    ]
+    return [account_record(account)]
 
 
 def _events(email: str) -> Any:
     account = _account()
     if account is None:
         return AuditEvent.objects.none()
-    mine = Q(actor_label__iexact=email) | Q(params__icontains=email) | Q(reason__icontains=email)
+    mine = mentions(email)
     if _holder(email) is not None:
         mine = Q()  # the Owner's account history is about them
     # support entries into the account are the support-access source's rows (subprocessors)
@@ -152,16 +144,7 @@ def _events(email: str) -> Any:
 
 
 def _events_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "at": e.occurred_at.isoformat(),
-            "action": e.action,
-            "actor": e.actor_label,
-            "reason": e.reason,
-            "details": e.params or None,
-        }
-        for e in _events(email).order_by("occurred_at", "id")
-    ]
+    return [event_record(e) for e in _events(email).order_by("occurred_at", "id")]
 
 
 def event_action(code: str) -> str:
@@ -181,15 +164,7 @@ def _flags(email: str) -> Any:
 
 def _flags_collect(email: str) -> list[dict[str, Any]]:
     flags = _flags(email)
-    return [
-        {
-            "detected_at": f.detected_at.isoformat(),
-            "user_email": f.user_email,
-            "evidence": f.evidence,
-            "surcharge": f.surcharge,
-        }
-        for f in (flags.order_by("detected_at") if flags is not None else [])
-    ]
+    return [flag_record(f) for f in (flags.order_by("detected_at") if flags is not None else [])]
 
 
 def _flags_erase(email: str) -> EraseResult:
@@ -217,6 +192,7 @@ register(
         label=_("Your customer account"),
         scope=Scope.ACCOUNT,
         collect=_account_collect,
+        collect_across=account_across,
         kept_reason=_(
             "The customer account is the contract with you: it ends when it is cancelled, not by "
             "erasure, and its name stays on its invoices."
@@ -242,6 +218,7 @@ register(
         label=_("History of your account"),
         scope=Scope.ACCOUNT,
         collect=_events_collect,
+        collect_across=events_across,
         kept_reason=_(
             "The account's history cannot be changed after the fact: it is the evidence of what was "
             "done to the account and by whom, including names and addresses before and after a change."
@@ -272,6 +249,7 @@ register(
         label=_("Shared-login checks"),
         scope=Scope.ACCOUNT,
         collect=_flags_collect,
+        collect_across=flags_across,
         erase=_flags_erase,
         about=_(
             "Times your login was active at once from two devices on two networks, with the two "
@@ -317,4 +295,7 @@ register(
 )
 register_no_personal_data(
     LifetimeCodeBatch, reason=_("A batch of lifetime codes is named after a sales campaign, not a person.")
+)
+register_no_personal_data(
+    PooledSchema, reason=_("A schema waiting for a sign-up has a random name and holds no one's data yet.")
 )

@@ -42,6 +42,19 @@ class EraseResult:
 
 
 @dataclass(frozen=True)
+class Across:
+    """One address looked for in many account schemas at once (issue 14). `accounts`: the customer
+    accounts walked, `schemas`: account id -> schema name, `roles`: account id -> the address's
+    role in that account's users table (absent: not a user there), found by one UNION ALL query
+    over every schema (privacy/services/across.py)."""
+
+    email: str
+    accounts: list[Any]
+    schemas: Mapping[int, str]
+    roles: Mapping[int, str]
+
+
+@dataclass(frozen=True)
 class Source:
     key: str
     label: str | Promise
@@ -67,6 +80,10 @@ class Source:
     categories: tuple[str, ...] = ()
     legal_basis: str = ""
     retention: str | Promise | None = None
+    # An account-scoped source's records for every account at once, by account id, without
+    # switching schema per account (one query per source over all schemas, e.g. a UNION ALL from
+    # privacy.services.across). Without it the export runs `collect` inside each account's schema.
+    collect_across: Callable[[Across], Mapping[int, list[dict[str, Any]]]] | None = None
 
 
 _sources: dict[str, Source] = {}

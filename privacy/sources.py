@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MailLog, MailStatus
 from accounts.users.models import Role, User
-from core.personal_data import register_no_personal_data, verbose_names
+from core.across import model_rows
+from core.personal_data import Across, register_no_personal_data, verbose_names
 from privacy.models import (
     Channel,
     Consent,
@@ -41,19 +42,25 @@ def iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def _user_record(u: User) -> dict[str, Any]:
+    return {
+        "email": u.email,
+        "full_name": u.full_name,
+        "role": u.role,
+        "language": u.language,
+        "active": u.is_active,
+        "joined": iso(u.date_joined),
+        "last_login": iso(u.last_login),
+    }
+
+
 def _users_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "email": u.email,
-            "full_name": u.full_name,
-            "role": u.role,
-            "language": u.language,
-            "active": u.is_active,
-            "joined": iso(u.date_joined),
-            "last_login": iso(u.last_login),
-        }
-        for u in User.objects.filter(email__iexact=email)
-    ]
+    return [_user_record(u) for u in User.objects.filter(email__iexact=email)]
+
+
+def _users_across(across: Across) -> dict[int, list[dict[str, Any]]]:
+    found = model_rows(User, across.schemas, where="UPPER(t.email::text) = UPPER(%s)", params=[across.email])
+    return {account_id: [_user_record(u) for u in users] for account_id, users in found.items()}
 
 
 def _users_erase(email: str) -> EraseResult:
@@ -189,6 +196,7 @@ register(
         ),
         scope=Scope.ACCOUNT,
         collect=_users_collect,
+        collect_across=_users_across,
         erase=_users_erase,
         rectify=_users_rectify,
         fields=USER_FIELDS,
