@@ -113,7 +113,8 @@ def seats_change_view(model_admin: admin.ModelAdmin, request: HttpRequest, pk: i
             )
         except SubscriptionError as error:
             form.add_error("seats", error.message)
-    return _page(model_admin, request, title, form=form, subscription=subscription, change=change)
+    seats = form.cleaned_data["seats"] if change else None
+    return _page(model_admin, request, title, form=form, subscription=subscription, change=change, seats=seats)
 
 
 def discontinue_confirm(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> HttpResponse | None:
