@@ -97,6 +97,8 @@ def finalise(
         with translation.override(document.language):
             document.tax_note = decision.note
         document.seller = seller_snapshot(seller_current(at=moment))
+        if decision.registration:  # BIL-14: the VOEC / UK number the VAT is due under (e-invoice BT-32)
+            document.seller["tax_registration_number"] = decision.registration
         document.buyer = buyer_snapshot(profile_of(document.account))
         if slovak_business_missing(document.buyer):  # BIL-14: asked of the Owner before any number
             raise BillingError(slovak_issue_refusal())

@@ -14,6 +14,7 @@ from billing.services.corrections import credit_note_issue
 from billing.services.documents import invoice_issue
 from billing.services.profiles import billing_profile_update
 from billing.tax import LineInput
+from billing.tax_registration import TaxRegime, TaxRegistration
 from billing.vies import OfflineViesAdapter
 
 ISSUED = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
@@ -30,6 +31,10 @@ class BuyerKind:
     data: dict
     currency: str
     vies_valid: bool = False
+    registration: tuple[str, str] | None = None  # the seller's (regime, number) for that country
+
+
+VOEC, UK_VAT = "VOEC 2012345", "GB980780684"
 
 
 BASE = {"name": "Anne Alfa", "street": "Hovedgaden 1", "postcode": "1000", "city": "By", "email": "bill@buyer.example"}
@@ -61,7 +66,19 @@ BUYER_KINDS = [
     BuyerKind(
         "no_company", {**BASE, "company": "Alfa AS", "country": "NO", "vat_number": NO_ORGNR, "city": "Oslo"}, "NOK"
     ),
-    BuyerKind("uk_consumer", {**BASE, "company": "", "country": "GB", "city": "London", "postcode": "SW1A 1AA"}, "GBP"),
+    BuyerKind(
+        "uk_consumer",
+        {**BASE, "company": "", "country": "GB", "city": "London", "postcode": "SW1A 1AA"},
+        "GBP",
+        registration=(TaxRegime.UK_VAT, UK_VAT),
+    ),
+    BuyerKind(
+        "no_consumer_voec",
+        {**BASE, "company": "", "country": "NO", "city": "Oslo", "postcode": "0150"},
+        "NOK",
+        registration=(TaxRegime.NO_VOEC, VOEC),
+    ),
+    BuyerKind("us_consumer", {**BASE, "company": "", "country": "US", "city": "Boston", "postcode": "02108"}, "USD"),
 ]
 KINDS = {kind.key: kind for kind in BUYER_KINDS}
 
@@ -77,7 +94,7 @@ def lines() -> list[LineInput]:
 def reference_data() -> None:
     vat_rates_load()
     demo_seller_ensure()
-    for currency, per_eur in (("DKK", "7.4610"), ("NOK", "11.7300"), ("GBP", "0.8420")):
+    for currency, per_eur in (("DKK", "7.4610"), ("NOK", "11.7300"), ("GBP", "0.8420"), ("USD", "1.0810")):
         ExchangeRate.objects.update_or_create(
             currency=currency, day=date(2026, 11, 13), defaults={"per_eur": Decimal(per_eur)}
         )
@@ -86,6 +103,9 @@ def reference_data() -> None:
 def issue_pair(account: Account, kind: BuyerKind) -> tuple[Document, Document]:
     """The buyer's profile, an invoice and a credit note of all of it, as the services issue them."""
     reference_data()
+    if kind.registration:
+        regime, number = kind.registration
+        TaxRegistration.objects.get_or_create(regime=regime, valid_from=date(2026, 1, 1), defaults={"number": number})
     vies = OfflineViesAdapter(valid={kind.data.get("vat_number", "")} if kind.vies_valid else set())
     billing_profile_update(account=account, actor="test", data=kind.data, vies=vies)
     with time_machine.travel(ISSUED, tick=False):

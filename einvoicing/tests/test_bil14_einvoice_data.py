@@ -216,3 +216,18 @@ def test_bil14_paid_invoice_says_how_it_was_paid_and_owes_nothing_unpaid_says_wh
     assert texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == ["58"]
     assert texts(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID") == ["SK3111000000002945123456"]
     assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == [money(unpaid.gross_total, 1)]
+
+
+@pytest.mark.parametrize(
+    "key,registration,rate", [("uk_consumer", "GB980780684", "20"), ("no_consumer_voec", "VOEC 2012345", "25")]
+)
+def test_bil14_foreign_vat_is_standard_rated_under_the_sellers_registration_there(account_a, key, registration, rate):
+    invoice, credit = issue_pair(account_a, KINDS[key])
+    for document in (invoice, credit):
+        root = etree.fromstring(ubl_xml(semantic_model(document)))
+        assert texts(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID") == ["S"]
+        assert texts(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:Percent") == [rate]
+        seller = "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme"
+        assert texts(root, f"{seller}[cac:TaxScheme/cbc:ID='TAX']/cbc:CompanyID") == [registration]  # BT-32
+        assert texts(root, f"{seller}[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID") == ["SK2024123464"]
+        assert texts(root, "cbc:TaxCurrencyCode") == ["EUR"]  # VAT charged in GBP / NOK: also in EUR
