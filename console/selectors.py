@@ -14,6 +14,7 @@ from accounts.users.models import User
 from billing.models import BillingProfile, CreditNote, Invoice
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge, ChargeAttempt, Subscription
+from billing.thresholds import tax_alerts as billing_tax_alerts
 from config.clock import now, seller_date
 from core.audit import describe
 from core.models import AuditDomain, AuditEvent
@@ -154,6 +155,8 @@ class Today:
     objections: list[QueueItem]
     # BIL-14: e-invoices held back by validation or rejected by the Peppol network.
     einvoice_problems: list[QueueItem] = field(default_factory=list)
+    # BIL-15/BIL-16: a VAT registration that is due, documents waiting for an exchange rate.
+    tax_alerts: list[QueueItem] = field(default_factory=list)
 
 
 def _admin(obj: Any) -> str:
@@ -206,4 +209,5 @@ def today_queue() -> Today:
             .select_related("document__account")
             .order_by("-updated_at")[:50]
         ],
+        tax_alerts=[QueueItem(None, alert.text, None, True, alert.url) for alert in billing_tax_alerts(day=day)],
     )

@@ -65,6 +65,10 @@ def test_bil16_no_eur_rate_keeps_the_invoice_as_a_draft_flagged_in_the_admin(
     assert page.status_code == 200
     assert f"/admin/billing/invoice/{invoice.pk}/change/" in content
     assert "1 dokument venter på ECB-kursen for sit afgiftstidspunkt" in content
+    # and in the staff console's queue for today
+    today = public_client.get("/admin/console/today/").content.decode()
+    assert "Momsregistreringer og valutakurser, der kræver handling (1)" in today
+    assert "1 dokument venter på ECB-kursen" in today
 
 
 def test_bil16_an_old_rate_is_not_the_rate_of_the_tax_point(account_a, make_profile):
