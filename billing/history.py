@@ -19,7 +19,7 @@ from accounts.models import Account
 from billing.models import Document, DocumentKind, DocumentStatus
 from billing.payment_texts import status_text
 from billing.selectors import account_documents
-from core.hooks import Hook
+from core.hooks import Hook, document_einvoice
 
 PAGE_SIZE = 25
 
@@ -38,6 +38,8 @@ class HistoryRow:
     period_end: date | None = None
     pdf_url: str = ""
     pdf_pending: bool = False
+    # BIL-14: the e-invoice's delivery status and XML links, as the e-invoicing app tells them.
+    einvoice: dict | None = None
 
 
 # The account's payments as rows, worded in the active language. Nobody registered → none.
@@ -62,6 +64,7 @@ def document_row(document: Document) -> HistoryRow:
         period_end=document.period_end,
         pdf_url=reverse("billing:document_pdf", args=[document.pk]) if document.pdf_sha256 else "",
         pdf_pending=not document.pdf_sha256,
+        einvoice=document_einvoice(document),
     )
 
 

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
 from billing.tests.conftest import PASSWORD_FOR_TESTS
-from einvoicing.delivery import delivery_plan
+from einvoicing.delivery import delivery_attempt, delivery_plan
 from einvoicing.models import EInvoice
 from einvoicing.tests.bil14_helpers import (
     issued_invoice,
@@ -94,3 +94,14 @@ def test_bil14_staff_download_the_xml_in_the_admin(archived, public_client, staf
     assert page.status_code == 200
     response = public_client.get(f"/admin/einvoicing/einvoice/{archived.pk}/xml/cii/")
     assert response.content == archived.cii_xml.encode()
+
+
+def test_bil14_min_konto_shows_the_delivery_status_next_to_the_document(archived, client_a, account_a):
+    delivery_attempt(delivery_id=delivery_plan(document_id=archived.document_id).pk)
+    _owner_login(client_a, account_a)
+    page = client_a.get("/min-konto/billing/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    row = page[page.index(archived.document.number) :]
+    row = row[: row.index("</tr>")]
+    assert "Leveret" in row  # delivered, in the account's language
+    assert f"/min-konto/billing/documents/{archived.document_id}/xml/ubl/" in row
+    assert f"/min-konto/billing/documents/{archived.document_id}/xml/cii/" in row
