@@ -90,6 +90,17 @@ def period_containing(anchor: datetime, cycle: str, at: datetime) -> Period:
     return Period(add_months(anchor, n * step), add_months(anchor, (n + 1) * step))
 
 
+def period_from(anchor: datetime, cycle: str, start: datetime) -> Period:
+    """The period that begins at `start` (where the last one ended) and ends on the anchor's next
+    boundary. A boundary less than a day away is not a period's end: a period end stored while
+    months were counted in UTC lies up to an hour off the seller's wall clock across a DST change,
+    and the renewal then runs to the boundary after it, never for an hour (BIL-17)."""
+    end = period_containing(anchor, cycle, start).end
+    if end - start < timedelta(days=1):
+        end = period_containing(anchor, cycle, end).end
+    return Period(start, end)
+
+
 def period_price(*, unit_price: Decimal, seats: int) -> Decimal:
     """The full price of one period: per-agent price of the cycle × seats."""
     return money(unit_price * seats)

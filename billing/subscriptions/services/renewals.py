@@ -37,9 +37,7 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         subscription.pending_plan, subscription.pending_seats, subscription.pending_cycle = None, None, ""
         # The next period starts where the last one ended (never overlapping it) and ends on the
         # anchor's next boundary.
-        period = proration.Period(
-            start, proration.period_containing(subscription.anchor, subscription.cycle, start).end
-        )
+        period = proration.period_from(subscription.anchor, subscription.cycle, start)
         subscription.period_start, subscription.period_end = period.start, period.end
         subscription.save()
         terms = subscription_terms(subscription, period.start)

@@ -62,8 +62,7 @@ def _periods(anchor: datetime, cycle: str) -> list[p.Period]:
     and ends on the anchor's next boundary (renewals.renewal_claim)."""
     periods = [p.Period(anchor, p.add_months(anchor, p.MONTHS_IN_CYCLE[cycle]))]
     while len(periods) < PERIODS:
-        start = periods[-1].end
-        periods.append(p.Period(start, p.period_containing(anchor, cycle, start).end))
+        periods.append(p.period_from(anchor, cycle, periods[-1].end))
     return periods
 
 
@@ -138,6 +137,22 @@ def test_bil17_a_change_inside_a_period_runs_from_its_day_to_the_period_last_day
     else:  # changed during the hours of the period that fall on the next period's first day
         assert change.first_day == change.last_day == period.last_day + timedelta(days=1)
     assert period.first_day <= change.first_day <= change.last_day
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=DAYS, moment=TIMES, cycle=CYCLES, shift=st.sampled_from([-3600, 3600]), k=st.integers(1, 29))
+def test_bil17_a_period_end_stored_an_hour_off_renews_for_a_whole_period(
+    day: date, moment: time, cycle: str, shift: int, k: int
+) -> None:
+    """A period end stored while months were counted in UTC is up to an hour off the seller's wall
+    clock after a DST change; the renewal still runs to the next anchor day, never for an hour."""
+    anchor = _local_start(day, moment)
+    step = p.MONTHS_IN_CYCLE[cycle]
+    stored_end = p.add_months(anchor, k * step) + timedelta(seconds=shift)
+    renewal = p.period_from(anchor, cycle, stored_end)
+    assert renewal.end == p.add_months(anchor, (k + 1) * step)
+    assert renewal.first_day == seller_date(stored_end)
+    assert renewal.last_day == _expected_first_day(seller_date(anchor), (k + 1) * step) - timedelta(days=1)
 
 
 def test_bil17_seller_day_of_an_instant_is_the_bratislava_day() -> None:
