@@ -7,6 +7,7 @@ import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 
 from accounts.users.models import Role
 from billing.identifiers import company_id_clean, peppol_clean, peppol_default, sk_ico_is_valid, tax_number_clean
@@ -123,3 +124,19 @@ def test_bil14_identifiers_are_snapshotted_onto_the_document(account_a):
     invoice, credit = issue_pair(account_a, KINDS["dk_company_reverse_charge"])
     assert invoice.buyer["company_id"] == "31415926" and credit.buyer["company_id"] == "31415926"
     assert {"tax_number", "peppol_scheme", "peppol_id"} <= set(invoice.seller)
+
+
+def test_bil14_api_billing_profile_carries_and_checks_the_identifiers(account_a, staff_user, public_client):
+    reference_data()
+    billing_profile_update(account=account_a, actor="test", data=KINDS["dk_company_reverse_charge"].data)
+    profile = BillingProfile.objects.get(account=account_a)
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=staff_user).key}"}
+    url = f"/api/v1/billing-profiles/{profile.pk}/"
+    assert public_client.get(url, **auth).json()["company_id"] == "31415926"
+    refused = public_client.patch(url, {"company_id": "31415927"}, content_type="application/json", **auth)
+    assert refused.status_code == 400 and "company_id" in refused.json()
+    accepted = public_client.patch(
+        url, {"peppol_scheme": "0184", "peppol_id": "31415926"}, content_type="application/json", **auth
+    )
+    assert accepted.status_code == 200 and accepted.json()["peppol_id"] == "31415926"
+    assert BillingProfile.objects.get(pk=profile.pk).peppol_scheme == "0184"
