@@ -1,6 +1,7 @@
 """Staff admin of plans, prices (BIL-4), subscriptions, charges, dunning settings (BIL-12)."""
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from billing.subscriptions.admin_money import discontinue_confirm, prepaid_sell_view, seats_change_view
+from billing.subscriptions.choices import PrepaidStatus
 from billing.subscriptions.dashboard import dashboard
 from billing.subscriptions.models import (
     AccountUsage,
@@ -25,6 +27,7 @@ from billing.subscriptions.models import (
     PriceNotice,
     Subscription,
 )
+from billing.subscriptions.services.prepaid import prepaid_left
 from billing.subscriptions.services.prices import NOTICE_PERIOD, plan_price_schedule
 from config.clock import now
 from config.clock import today as clock_today
@@ -226,9 +229,24 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 class PrepaidCreditAdmin(EvidenceAdmin):
     """BIL-10: staff discontinue a prepayment on the customer's request; the refund is computed."""
 
-    list_display = ["account", "value", "currency", "seats", "started_at", "ends_at", "status", "credit_note_number"]
+    list_display = [
+        "account",
+        "value",
+        "value_left",
+        "currency",
+        "seats",
+        "started_at",
+        "ends_at",
+        "status",
+        "credit_note_number",
+    ]
     list_filter = ["status"]
+    list_select_related = ["account"]
     actions = ["discontinue"]
+
+    @admin.display(description=_("value left (net)"))
+    def value_left(self, credit: PrepaidCredit) -> Decimal:
+        return prepaid_left(credit, now()) if credit.status == PrepaidStatus.ACTIVE else Decimal("0.00")
 
     @admin.action(description=_("Discontinue and refund the unused value less the cancellation fee"))
     def discontinue(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:

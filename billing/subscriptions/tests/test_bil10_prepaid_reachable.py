@@ -174,6 +174,8 @@ def test_bil10_admin_discontinuation_shows_the_refund_before_it_refunds(
     action = {"action": "discontinue", "_selected_action": [credit.pk]}
     with time_machine.travel(T0 + timedelta(days=73), tick=False):
         public_client.force_login(staff_user)
+        listing = public_client.get("/admin/subscriptions/prepaidcredit/").content.decode()
+        assert "928,00" in listing or "928.00" in listing  # the value left, listed
         page = public_client.post("/admin/subscriptions/prepaidcredit/", action)
         # 1160 × 292/365 = 928.00 unused; the default 50 % fee leaves 464.00
         assert page.status_code == 200 and (
