@@ -59,6 +59,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "due_date",
+            "paid_at",
+            "payment",
             "currency",
             "language",
             "credited_invoice",

@@ -5,7 +5,9 @@ to paid. Everything else — the buyer first — stays frozen, whoever asks."""
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
+from rest_framework.authtoken.models import Token
 
 from billing.models import Document, DocumentStatus
 from billing.services.documents import invoice_issue
@@ -70,3 +72,13 @@ def test_bil17_a_void_invoice_cannot_become_paid(invoice):
     refused(
         lambda: sql("UPDATE billing_document SET status = 'paid', paid_at = now() WHERE id = %s", invoice.pk), "BIL-11"
     )
+
+
+def test_bil17_staff_marking_an_invoice_paid_records_a_bank_transfer(invoice, staff_user, public_client):
+    token = Token.objects.create(user=staff_user)
+    with time_machine.travel(PAID_AT, tick=False):
+        paid = public_client.post(f"/api/v1/invoices/{invoice.pk}/mark-paid/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert paid.status_code == 200
+    body = paid.json()
+    assert (body["status"], body["payment"]) == ("paid", {"method": "bank_transfer"})
+    assert Document.objects.get(pk=invoice.pk).paid_at == PAID_AT
