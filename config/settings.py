@@ -97,6 +97,11 @@ TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "30"))
 # How long a whole public page may be served from Redis (config/page_cache.py); publishing a
 # registry version or a policy empties the store at once. 0: no page cache.
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
+# migrate_schemas skips account schemas with nothing to migrate and migrates the others in
+# parallel processes (config/migrate.py; KONTO_MIGRATE_EXECUTOR=standard for one process).
+GET_EXECUTOR_FUNCTION = "config.migrate.get_executor"
+TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("MIGRATE_PROCESSES", "2"))
+TENANT_MULTIPROCESSING_CHUNKS = 10
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
