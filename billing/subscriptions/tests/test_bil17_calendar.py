@@ -17,7 +17,9 @@ from billing.models import Document, Invoice
 from billing.pdf import document_html, document_pdf_store
 from billing.services.common import BillingError
 from billing.services.corrections import billing_details_apply_to_last_invoice, reissue_window
+from billing.subscriptions import proration
 from billing.subscriptions.models import Charge, Plan, Subscription
+from billing.subscriptions.services.changes import change_apply, change_preview
 from billing.subscriptions.tests.conftest import subscribe
 from config.clock import seller_date
 from config.jobs import get_job, run_for_account
@@ -89,6 +91,32 @@ def test_bil17_periods_01_03_2027_to_31_03_2027_then_01_04_2027_for_a_start_at_1
     # A start during the day used to print "01.03.2027 – 01.04.2027", sharing 1 April with the renewal.
     subscription, first = started_at(account_a, plans["team"], time(14, 0))
     assert_march_then_april(account_a, subscription, first)
+
+
+def test_bil17_an_upgrade_at_00_20_local_time_is_invoiced_from_its_day_to_the_period_last_day(
+    account_a: Account, plans: dict[str, Plan]
+) -> None:
+    """An annual plan from 01.03.2027 (00:30 Bratislava) upgraded on 15 June at 00:20 there (still
+    14 June in UTC): the prorated invoice covers 15.06.2027 – 29.02.2028, the year's last day."""
+    with time_machine.travel(datetime(2027, 3, 1, 0, 30, tzinfo=SELLER), tick=False):
+        subscription = subscribe(account_a, plans["team"], seats=2, cycle="annual")
+    with time_machine.travel(datetime(2027, 6, 15, 0, 20, tzinfo=SELLER), tick=False):
+        preview = change_preview(subscription=subscription, plan=plans["team"], seats=4, cycle="annual")
+        assert preview.quote.effect == proration.UPGRADE_NOW
+        outcome = change_apply(
+            subscription=subscription,
+            plan=plans["team"],
+            seats=4,
+            cycle="annual",
+            quote_at=preview.at,
+            expected_amount=preview.amounts.gross,
+            actor="owner",
+        )
+    assert outcome.ok
+    invoice = Invoice.objects.get(pk=outcome.charge.invoice_id)
+    assert (invoice.period_start, invoice.period_end) == (date(2027, 6, 15), date(2028, 2, 29))
+    html = document_html(invoice)
+    assert "15.06.2027 – 29.02.2028" in html and "14.06.2027" not in html and "01.03.2028" not in html
 
 
 def test_bil8_bil17_refusal_names_the_next_period_start_as_the_day_new_details_apply(
