@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,7 @@ from billing.services.corrections import credit_note_issue, invoice_remaining
 from billing.services.deliveries import custom_delivery_record
 from billing.services.status import document_mark_paid
 from billing.tax import LineInput, lines_compute
+from core import hooks
 from core.transitions import IllegalTransition
 
 
@@ -154,7 +156,8 @@ class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     exclude = ["seller", "buyer"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Document | None = None) -> list[str]:
-        return [f.name for f in Document._meta.fields if f.name not in ("seller", "buyer")] + ["seller_", "buyer_"]
+        fields = [f.name for f in Document._meta.fields if f.name not in ("seller", "buyer")]
+        return [*fields, "seller_", "buyer_", "einvoice_"]
 
     @admin.display(description=_("seller"))
     def seller_(self, obj: Document) -> str:
@@ -163,6 +166,19 @@ class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     @admin.display(description=_("buyer"))
     def buyer_(self, obj: Document) -> str:
         return ", ".join(f"{k}: {v}" for k, v in obj.buyer.items() if v)
+
+    @admin.display(description=_("e-invoice"))
+    def einvoice_(self, obj: Document) -> str:
+        """BIL-14: the delivery status and the failed rules, from the e-invoicing app."""
+        info = hooks.document_einvoice(obj, for_staff=True)
+        if not info:
+            return "—"
+        status = info.get("delivery_status_label", "")
+        rules = ", ".join(info.get("rule_ids", []))
+        text = " · ".join(part for part in (status, rules) if part) or "—"
+        if not info.get("admin_url"):
+            return text
+        return format_html('{} · <a href="{}">{}</a>', text, info["admin_url"], gettext("Open the e-invoice"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # documents are issued by services, numbered in one place

@@ -28,6 +28,9 @@ def document_einvoice(document: Document, *, for_staff: bool = False) -> dict | 
     if einvoice is None and delivery is None:
         return None
     info: dict = {"valid": bool(einvoice and einvoice.is_valid)}
+    if for_staff and einvoice is not None:  # the admin lives on the public host, as the API does
+        info["admin_url"] = reverse("admin:einvoicing_einvoice_change", args=[einvoice.pk])
+        info["rule_ids"] = sorted({f["rule_id"] for f in einvoice.fatal_findings})
     if delivery is not None:
         info.update(
             delivery_status=delivery.status,

@@ -146,3 +146,7 @@ def test_bil14_invalid_xml_is_not_delivered_and_staff_see_the_rule_ids(account_a
     assert invoice.number in text and "BR-CO-16" in text
     detail = public_client.get(f"/admin/einvoicing/einvoice/{einvoice.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
     assert "BR-CO-16" in detail.content.decode()
+    # and on the invoice's own admin page, with the way to the findings
+    document_page = public_client.get(f"/admin/billing/invoice/{invoice.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    text = document_page.content.decode()
+    assert "BR-CO-16" in text and f"/admin/einvoicing/einvoice/{einvoice.pk}/change/" in text
