@@ -21,23 +21,19 @@ VAT categories (one table, `TREATMENT_CATEGORIES`):
 - E (exempt) is in the code list for completeness; no treatment uses it today.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-from django.utils import timezone
 
 from billing.identifiers import EMAIL_SCHEME, company_id_scheme, peppol_default, registration_number, slovak_business
 from billing.models import Document, DocumentKind, DocumentStatus
+from config.clock import seller_date
 
 INVOICE = "380"
 CREDIT_NOTE = "381"
 UNIT_DEFAULT = "C62"  # UN/ECE rec. 20 "one": seats, licences and one-off services alike
 CREDIT_TRANSFER = "58"  # UNCL 4461: SEPA credit transfer
 CARD = "48"  # UNCL 4461: bank card
-SELLER_ZONE = ZoneInfo(getattr(settings, "SELLER_TIME_ZONE", "Europe/Bratislava"))
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,6 @@ class InvoiceModel:
     payment: Payment | None = None
     slovak_rules: bool = False
     language: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _signed(sign: int, value: Decimal) -> Decimal:
@@ -308,4 +303,4 @@ def semantic_model(document: Document) -> InvoiceModel:
 
 def _issue_date(document: Document) -> date:
     """The seller's calendar day of the issue (BIL-17: dates are the seller's days)."""
-    return timezone.localdate(document.issued_at, SELLER_ZONE)
+    return seller_date(document.issued_at)
