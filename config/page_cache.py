@@ -21,9 +21,11 @@ import json
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -91,6 +93,30 @@ def _response(stored: bytes) -> HttpResponse | None:
     return response
 
 
+def _hit(key: str) -> HttpResponse | None:
+    try:
+        stored = redis_client().hget(STORE, key)
+    except redis.RedisError:
+        return None  # Redis down: render as if there were no cache
+    return _response(stored) if stored else None
+
+
+def answering_stored_pages(application: Callable[..., Any]) -> Callable[..., Any]:
+    """The WSGI application, answering a stored page before Django's request handling starts
+    (no request signals, no middleware); a miss goes on to Django, whose first middleware stores
+    the page (config/wsgi.py)."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("REQUEST_METHOD") == "GET" and CACHEABLE.match(environ.get("PATH_INFO", "")):
+            key = page_key(WSGIRequest(environ))
+            if key is not None and (hit := _hit(key)) is not None:
+                start_response(f"{hit.status_code} {hit.reason_phrase}", list(hit.items()))
+                return [hit.content]
+        return application(environ, start_response)
+
+    return app
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -99,11 +125,7 @@ class PublicPageCacheMiddleware:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        try:
-            stored = redis_client().hget(STORE, key)
-        except redis.RedisError:
-            return self.get_response(request)  # Redis down: render as if there were no cache
-        if stored and (hit := _response(stored)) is not None:
+        if (hit := _hit(key)) is not None:
             return hit
         response = self.get_response(request)
         if (value := _stored(response)) is not None:

@@ -10,3 +10,8 @@ application = get_wsgi_application()
 from config.checks import secret_key_refuse  # noqa: E402
 
 secret_key_refuse()
+
+# A stored public page is answered before Django's request handling (config/page_cache.py).
+from config.page_cache import answering_stored_pages  # noqa: E402
+
+application = answering_stored_pages(application)

@@ -3,9 +3,9 @@ Redis before the tenant lookup, per path, language and query; publishing empties
 pages carry nothing per visitor."""
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
-from config.page_cache import HIT_HEADER, public_pages_clear
+from config.page_cache import HIT_HEADER, answering_stored_pages, public_pages_clear
 from conftest import PASSWORD
 from subprocessors.services import registry_publish
 from subprocessors.tests.conftest import entry_make, later
@@ -29,7 +29,8 @@ def published(accounts_ready):
 
 
 @pytest.mark.parametrize(
-    "path", ["/subprocessors/", "/subprocessors/registry.json", "/subprocessors/feed.atom", "/subprocessors/versions/1/"]
+    "path",
+    ["/subprocessors/", "/subprocessors/registry.json", "/subprocessors/feed.atom", "/subprocessors/versions/1/"],
 )
 def test_sub1_public_registry_is_served_whole_without_a_database_query(
     public_client, published, django_assert_num_queries, path
@@ -85,12 +86,23 @@ def test_sub1_logged_in_user_is_never_served_a_stored_page_and_keeps_the_csrf_ch
     client = Client(HTTP_HOST="alfa.localhost", enforce_csrf_checks=True)
     login = client.get("/min-konto/login/")
     token = login.cookies["csrftoken"].value
-    client.post(
-        "/min-konto/login/", {"username": "owner@alfa.dk", "password": PASSWORD, "csrfmiddlewaretoken": token}
-    )
+    client.post("/min-konto/login/", {"username": "owner@alfa.dk", "password": PASSWORD, "csrfmiddlewaretoken": token})
     # a logged-in user's language change without the token is refused (it is saved on the user)
     assert client.post("/i18n/setlang/", {"language": "nb", "next": "/min-konto/"}).status_code == 403
     staff = Client(HTTP_HOST="localhost")
     staff.cookies["sessionid"] = "anything"
     staff.get("/subprocessors/", HTTP_ACCEPT_LANGUAGE="da")
     assert HIT_HEADER not in staff.get("/subprocessors/", HTTP_ACCEPT_LANGUAGE="da")
+
+
+def test_sub1_stored_page_is_answered_before_django_handles_the_request(public_client, published):
+    stored = public_client.get("/subprocessors/registry.json", HTTP_ACCEPT_LANGUAGE="da")
+
+    def django(environ, start_response):
+        raise AssertionError("a stored page must not reach Django")
+
+    environ = RequestFactory().get("/subprocessors/registry.json", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="da")
+    started = []
+    body = answering_stored_pages(django)(environ.environ, lambda status, headers: started.append((status, headers)))
+    assert started[0][0] == "200 OK" and ("Content-Type", "application/json") in started[0][1]
+    assert b"".join(body) == stored.content
