@@ -20,6 +20,7 @@ FACTURX_LEVEL = "en16931"
 
 # factur-x logs two INFO lines per PDF; the worker's log does not need them.
 logging.getLogger("factur-x").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 
 def hybrid_pdf(*, einvoice: EInvoice, html: str) -> bytes:
@@ -49,4 +50,8 @@ def document_pdf(document: Document, html: str) -> bytes | None:
     einvoice = einvoice_ensure(document)
     if not einvoice.is_valid:
         return None
-    return hybrid_pdf(einvoice=einvoice, html=html)
+    try:
+        return hybrid_pdf(einvoice=einvoice, html=html)
+    except Exception:  # noqa: BLE001 - the customer's PDF must not wait on the embedding
+        log.exception("Hybrid PDF of %s failed: the plain PDF is stored", document)
+        return None
