@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from billing.models import (
     CustomDelivery,
     Document,
     DocumentLine,
+    DocumentStatus,
     Invoice,
     SellerProfile,
     VatRate,
@@ -122,6 +124,26 @@ class CreditForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _credit_check(form: CreditForm, invoice: Document) -> None:
+    """The service's own refusals, before the confirmation page rather than after it."""
+    remaining = invoice_remaining(invoice)
+    amount = form.cleaned_data["amount"]
+    if invoice.status not in (DocumentStatus.ISSUED, DocumentStatus.PAID):
+        form.add_error(None, gettext("Only an issued invoice can be credited."))
+    elif amount is not None and amount > remaining:
+        form.add_error(
+            "amount",
+            gettext(
+                "The credit note (%(requested)s %(currency)s) is larger than what remains of the invoice (%(remaining)s %(currency)s)."
+            )
+            % {
+                "requested": number_format(amount, 2),
+                "remaining": number_format(remaining, 2),
+                "currency": invoice.currency,
+            },
+        )
+
+
 def _credit_totals(invoice: Document, amount: Decimal | None) -> dict[str, Decimal | str]:
     """What a credit note for `amount` (None: all that remains) would carry, before it is issued:
     the invoice's own VAT rate, negative amounts, as `credit_note_issue` computes them."""
@@ -217,6 +239,8 @@ class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
     def credit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Document, pk=pk)
         form = CreditForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            _credit_check(form, invoice)
         if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "yes":
             # The credit note's amounts are shown first; only the confirmation issues it.
             amount = form.cleaned_data["amount"] or None

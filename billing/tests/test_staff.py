@@ -88,7 +88,9 @@ def test_bil11_staff_credit_an_invoice_in_the_admin(documents, staff_user, publi
     url = f"/admin/billing/invoice/{april.pk}/credit/"
     too_much = public_client.post(url, {"amount": "200.00", "reason": "Goodwill"})
     assert too_much.status_code == 200 and "er større end restbeløbet" in too_much.content.decode()
-    done = public_client.post(url, {"amount": "17.00", "reason": "Goodwill"})
+    shown = public_client.post(url, {"amount": "17.00", "reason": "Goodwill"})  # the amounts, to confirm
+    assert shown.status_code == 200 and not april.credit_notes.exists()
+    done = public_client.post(url, {"amount": "17.00", "reason": "Goodwill", "confirmed": "yes"})
     assert done.status_code == 302
     credit = april.credit_notes.get()
     assert (credit.net_total, credit.reason) == (Decimal("-17.00"), "Goodwill")
