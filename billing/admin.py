@@ -21,6 +21,7 @@ from billing.models import (
     CreditNote,
     CustomDelivery,
     Document,
+    DocumentKind,
     DocumentLine,
     DocumentStatus,
     Invoice,
@@ -128,7 +129,7 @@ def _credit_check(form: CreditForm, invoice: Document) -> None:
     """The service's own refusals, before the confirmation page rather than after it."""
     remaining = invoice_remaining(invoice)
     amount = form.cleaned_data["amount"]
-    if invoice.status not in (DocumentStatus.ISSUED, DocumentStatus.PAID):
+    if invoice.kind != DocumentKind.INVOICE or invoice.status not in (DocumentStatus.ISSUED, DocumentStatus.PAID):
         form.add_error(None, gettext("Only an issued invoice can be credited."))
     elif amount is not None and amount > remaining:
         form.add_error(

@@ -36,7 +36,7 @@ def test_bil8_credit_note_lines_are_in_the_buyers_language_not_the_staff_members
     with django_capture_on_commit_callbacks(execute=True):
         response = public_client.post(
             f"/admin/billing/invoice/{invoice.pk}/credit/",
-            {"amount": "17.00", "reason": "Goodwill"},
+            {"amount": "17.00", "reason": "Goodwill", "confirmed": "yes"},  # the amounts were confirmed
             HTTP_ACCEPT_LANGUAGE="da",
             follow=True,
         )
