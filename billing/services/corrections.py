@@ -214,6 +214,8 @@ def _reissue(*, account: Account, actor: str, old: Invoice) -> tuple[CreditNote,
         include_custom_deliveries=False,
         actor=actor,
         notify=False,  # sent below, once it says whether it is paid
+        # BIL-16: the same supply, so the same tax point and the same ECB rate as the invoice it replaces.
+        tax_point=old.tax_point,
     )
     if was_paid:
         # BIL-17: the payment moves to the invoice that replaces the paid one; nothing is charged.

@@ -14,6 +14,7 @@ from billing.ecb import ecb_parse, ecb_rates_import
 from billing.jobs import ecb_rates
 from billing.models import Document, ExchangeRate, RateSource
 from billing.pdf import document_html
+from billing.services.corrections import billing_details_apply_to_last_invoice
 from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
 
@@ -144,3 +145,21 @@ def test_bil16_staff_rate_issues_the_held_invoice_and_a_future_rate_is_refused(
     invoice = Document.objects.get(pk=held_dkk_invoice.pk)
     assert invoice.status == "issued" and invoice.vat_total_eur == Decimal("29.15")
     assert invoice.tax_point == date(2026, 3, 2)
+
+
+def test_bil16_a_bil8_reissue_keeps_the_tax_point_and_rate_of_the_invoice_it_replaces(account_a, make_profile):
+    make_profile(account_a, country="DK")
+    ExchangeRate.objects.create(currency="DKK", day=date(2026, 3, 2), per_eur=Decimal("7.4612"))
+    with time_machine.travel(AFTERNOON, tick=False):
+        old = invoice_issue(account=account_a, lines=seats(price="290.00"), currency="DKK", render_pdf=False)
+    # a week later, with a newer rate, the Owner has the invoice re-issued with new details
+    ExchangeRate.objects.create(currency="DKK", day=date(2026, 3, 9), per_eur=Decimal("7.5000"))
+    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 9, 12, 0)), tick=False):
+        credit, new = billing_details_apply_to_last_invoice(account=account_a, actor="owner")
+    assert new.status == "issued" and new.tax_point == old.tax_point == date(2026, 3, 2)
+    assert (
+        (new.eur_rate, new.vat_total_eur)
+        == (old.eur_rate, old.vat_total_eur)
+        == (Decimal("7.461200"), Decimal("29.15"))
+    )
+    assert credit.vat_total_eur == Decimal("-29.15")
