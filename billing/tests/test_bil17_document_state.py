@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.template import Context, Template
+from django.utils import translation
 from pypdf import PdfReader
 
 from billing.models import Document
@@ -103,3 +105,22 @@ def test_bil17_unit_price_prints_with_the_precision_that_makes_the_line_total(ac
     assert invoice.net_total == Decimal("1.00")
     assert "0,333 EUR" in text and "1,00 EUR" in text
     assert "0,33 EUR" not in text
+
+
+@pytest.mark.parametrize(
+    "language,value,shown",
+    [
+        ("da", "0.333", "0,333 EUR"),
+        ("da", "39", "39,00 EUR"),
+        ("da", "1234.5", "1.234,50 EUR"),
+        ("nb", "0.3333", "0,3333 EUR"),
+        ("nb", "-0.333", "-0,333 EUR"),
+    ],
+)
+def test_bil17_unit_price_filter_shows_what_the_price_is_in_the_readers_locale(language, value, shown):
+    # the one filter the PDF and Min konto's plan prices use
+    with translation.override(language):
+        rendered = Template("{% load billing_format %}{{ value|unit_price:'EUR' }}").render(
+            Context({"value": Decimal(value)})
+        )
+    assert rendered == shown
