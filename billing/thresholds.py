@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -58,8 +58,11 @@ def consumer_sales(*, regime: str, day: date) -> Decimal:
             status__in=COUNTED,
             tax_country=REGIME_COUNTRY[regime],
             tax_treatment__in=CONSUMER_TREATMENTS[regime],
-            tax_point__gt=since,
-            tax_point__lte=day,
+        )
+        # Documents issued before tax points were recorded count by their issue day.
+        .filter(
+            Q(tax_point__gt=since, tax_point__lte=day)
+            | Q(tax_point__isnull=True, issued_at__date__gt=since, issued_at__date__lte=day)
         )
         .values("currency")
         .annotate(net=Sum("net_total"))
