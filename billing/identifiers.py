@@ -7,10 +7,10 @@
   "SK" + DIČ and carries the mod-11 check that the VAT number field already validates).
 - Peppol participant id (electronic address, BT-34 / BT-49) = scheme (EAS code) + id. When the
   customer enters none it is defaulted from the registration number where the EAS list has a
-  scheme for it: 0184 Danish CVR, 0192 Norwegian organisation number, 9950 Slovak VAT number
-  (IČ DPH). A Slovak participant registered under another scheme (the Slovak access points'
-  scheme for the DIČ, for example) is entered explicitly and wins. Buyers with none (consumers)
-  are addressed by e-mail (EAS "EM").
+  scheme for it: 0184 Danish CVR, 0192 Norwegian organisation number, 0245 Slovak DIČ (Slovak
+  participants are registered on Peppol under their DIČ, not their VAT number; a VAT payer's DIČ
+  is its IČ DPH without "SK"). A participant id entered explicitly wins. Buyers with none
+  (consumers) are addressed by e-mail (EAS "EM").
 """
 
 import re
@@ -23,7 +23,7 @@ from stdnum.no import orgnr as no_orgnr
 EMAIL_SCHEME = "EM"
 # EAS codes the portal knows by name; any other four-digit EAS code may be entered too.
 COMPANY_ID_SCHEMES = {"DK": "0184", "NO": "0192"}
-SLOVAK_VAT_SCHEME = "9950"
+SLOVAK_DIC_SCHEME = "0245"
 
 
 def _compact(number: str) -> str:
@@ -97,14 +97,24 @@ def registration_number(*, country: str, company_id: str, vat_number: str) -> st
     return digits if no_orgnr.is_valid(digits) else ""
 
 
-def peppol_default(*, country: str, company_id: str, vat_number: str) -> tuple[str, str]:
+def slovak_tax_number(*, tax_number: str, vat_number: str) -> str:
+    """The Slovak DIČ: as entered, or a VAT payer's IČ DPH without its "SK"."""
+    vat = _compact(vat_number)
+    if tax_number or not re.fullmatch(r"SK\d{10}", vat):
+        return tax_number
+    return vat[2:]
+
+
+def peppol_default(*, country: str, company_id: str, vat_number: str, tax_number: str = "") -> tuple[str, str]:
     """The participant id a registration number implies, or ("", "") when none does."""
     country = (country or "").upper()
     company_id = registration_number(country=country, company_id=company_id, vat_number=vat_number)
     if country in COMPANY_ID_SCHEMES and company_id:
         return COMPANY_ID_SCHEMES[country], company_id
-    if country == "SK" and vat_number:
-        return SLOVAK_VAT_SCHEME, vat_number
+    if country == "SK":
+        dic = slovak_tax_number(tax_number=tax_number, vat_number=vat_number)
+        if dic:
+            return SLOVAK_DIC_SCHEME, dic
     return "", ""
 
 

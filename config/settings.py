@@ -279,7 +279,7 @@ KONTO_ECB_URL = env("ECB_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofx
 # BIL-14: the Peppol access point. "sandbox" (built in, the default: records messages in this
 # database) or the dotted path of a PeppolProvider class for an accredited access point, which
 # gets the URL and API key (einvoicing/providers.py). The seller's own participant id defaults to
-# its Slovak VAT number under scheme 9950.
+# its Slovak DIČ under scheme 0245 (billing/identifiers.py).
 EINVOICING_PEPPOL_PROVIDER = env("PEPPOL_PROVIDER", "sandbox")
 EINVOICING_PEPPOL_URL = env("PEPPOL_URL", "")
 EINVOICING_PEPPOL_API_KEY = env("PEPPOL_API_KEY", "")

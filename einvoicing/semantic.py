@@ -25,7 +25,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billing.identifiers import EMAIL_SCHEME, company_id_scheme, peppol_default, registration_number, slovak_business
+from billing.identifiers import (
+    EMAIL_SCHEME,
+    company_id_scheme,
+    peppol_default,
+    registration_number,
+    slovak_business,
+    slovak_tax_number,
+)
 from billing.models import Document, DocumentKind, DocumentStatus
 from config.clock import seller_date
 
@@ -153,7 +160,11 @@ def _text(snapshot: dict, key: str) -> str:
 def _seller(document: Document, category: Category) -> Party:
     seller = document.seller
     vat_id = "" if category.code == "O" else _text(seller, "vat_number")
-    tax_registration = _text(seller, "tax_number")
+    tax_registration = ""
+    if _text(seller, "country") == "SK":  # the seller's DIČ (the Slovak rules want it)
+        tax_registration = slovak_tax_number(
+            tax_number=_text(seller, "tax_number"), vat_number=_text(seller, "vat_number")
+        )
     if document.tax_treatment in FOREIGN_REGISTRATION:
         tax_registration = _text(seller, "tax_registration_number") or tax_registration
     scheme, endpoint = _text(seller, "peppol_scheme"), _text(seller, "peppol_id")
@@ -162,6 +173,7 @@ def _seller(document: Document, category: Category) -> Party:
             country=_text(seller, "country"),
             company_id=_text(seller, "company_id"),
             vat_number=_text(seller, "vat_number"),
+            tax_number=_text(seller, "tax_number"),
         )
     if not endpoint:
         scheme, endpoint = EMAIL_SCHEME, _text(seller, "email")
@@ -190,6 +202,7 @@ def _buyer(document: Document, category: Category) -> Party:
             country=_text(buyer, "country"),
             company_id=_text(buyer, "company_id"),
             vat_number=_text(buyer, "vat_number"),
+            tax_number=_text(buyer, "tax_number"),
         )
     if not endpoint:  # a consumer: the invoice e-mail address is the electronic address
         scheme, endpoint = EMAIL_SCHEME, _text(buyer, "email")

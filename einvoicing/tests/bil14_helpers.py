@@ -19,7 +19,7 @@ from billing.vies import OfflineViesAdapter
 
 AT = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
 SK_VAT, SK_ICO, SK_DIC = "SK2020000004", "35792469", "2020000004"
-SK_PARTICIPANT = f"9950:{SK_VAT}"
+SK_PARTICIPANT = f"0245:{SK_DIC}"
 DK_VAT, DK_CVR = "DK31415926", "31415926"
 DK_PARTICIPANT = f"0184:{DK_CVR}"
 

@@ -27,7 +27,7 @@ NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
 }
 # Peppol BIS 3.0 code lists, the part this portal may produce.
-EAS_CODES = {"0184", "0192", "9950", "0245", "EM"}
+EAS_CODES = {"0184", "0192", "0245", "EM"}
 VAT_CATEGORIES = {"S", "AE", "O", "E"}
 UNIT_CODES = {"C62", "MON", "H87"}
 VATEX = {"AE": "VATEX-EU-AE", "O": "VATEX-EU-O", "E": "VATEX-EU-132"}
@@ -135,7 +135,9 @@ def test_bil14_slovak_business_invoice_carries_the_slovak_fields(account_a):
     for party in (seller, buyer):
         for part in ("StreetName", "CityName", "PostalZone"):
             assert texts(root, f"{party}cac:PostalAddress/cbc:{part}")[0]
-    assert root.xpath(buyer + "cbc:EndpointID/@schemeID", namespaces=NS) == ["9950"]
+    assert texts(root, buyer + "cbc:EndpointID") == ["2020273893"]  # the DIČ under scheme 0245
+    assert root.xpath(buyer + "cbc:EndpointID/@schemeID", namespaces=NS) == ["0245"]
+    assert texts(root, seller + "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='TAX']/cbc:CompanyID") == ["2024123464"]
     assert texts(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:Percent") == ["23"]
 
 

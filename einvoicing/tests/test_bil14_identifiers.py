@@ -61,7 +61,8 @@ def test_bil14_registration_numbers_are_checked_by_their_own_rules():
 def test_bil14_peppol_id_defaults_from_the_registration_number():
     assert peppol_default(country="DK", company_id="31415926", vat_number="") == ("0184", "31415926")
     assert peppol_default(country="NO", company_id="", vat_number="NO974760673MVA") == ("0192", "974760673")
-    assert peppol_default(country="SK", company_id=SK_ICO, vat_number="SK2020273893") == ("9950", "SK2020273893")
+    assert peppol_default(country="SK", company_id=SK_ICO, vat_number="SK2020273893") == ("0245", SK_DIC)
+    assert peppol_default(country="SK", company_id=SK_ICO, vat_number="", tax_number=SK_DIC) == ("0245", SK_DIC)
     assert peppol_default(country="DE", company_id="", vat_number="") == ("", "")
     assert peppol_clean(scheme="", participant="0184:31415926") == ("0184", "31415926")
     with pytest.raises(ValidationError):
