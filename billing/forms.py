@@ -54,7 +54,8 @@ class BillingProfileForm(forms.ModelForm):
         fields = ["company", "name", "street", "postcode", "city", "country", "email", "vat_number", *IDENTIFIER_FIELDS]
         help_texts = {
             "vat_number": _(
-                "EU businesses: with a VAT number confirmed by VIES you are invoiced under reverse charge."
+                "EU businesses: with a VAT number confirmed by VIES you are invoiced under reverse charge. "
+                "Businesses in Norway or the UK: your MVA or UK VAT number, checked by its own format (not in VIES)."
             ),
             "company_id": _("Slovak IČO, Danish CVR number or Norwegian organisation number."),
             "tax_number": _("Slovak companies: the DIČ."),
