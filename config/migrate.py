@@ -4,7 +4,7 @@ migrated in parallel by django-tenants' multiprocessing executor, with its progr
 Running Django's migrate in a schema that is up to date still costs ~0.35 s and ~140 queries (the
 migration graph checked, content types and permissions re-synced); at 20,000 accounts that is two
 hours for a release without a single migration. Which schemas are up to date is one question per
-500 schemas here: a UNION ALL counting, in each schema's django_migrations, the migrations the
+200 schemas here: a UNION ALL counting, in each schema's django_migrations, the migrations the
 code has. Only a plain forward run is filtered; a target (`app_label migration_name`), --fake,
 --plan, --check or --prune is passed to every schema as before.
 
