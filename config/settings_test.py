@@ -14,7 +14,10 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CACHES["default"]["LOCATION"] = env("TEST_CACHE_URL", "redis://127.0.0.1:6379/15")  # noqa: F405
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Per test database: two runs at the same time (different KONTO_DB_NAME) number FA-000001 each,
+# and one run's stored PDF must not replace the other's under the same name.
+# (A test worker process is handed the test database's name, test_<name>: the same directory.)
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{DATABASES['default']['NAME'].removeprefix('test_')}"  # noqa: F405
 UPLOAD_ROOT = BASE_DIR / "var" / "test-uploads"  # noqa: F405
 # Tests never reach the network: the real VIES adapter is pointed at a closed local port, so
 # "VIES unavailable" is what every test sees unless it hands the service an offline adapter.
