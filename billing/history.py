@@ -19,7 +19,7 @@ from accounts.models import Account
 from billing.models import Document, DocumentKind, DocumentStatus
 from billing.payment_texts import status_text
 from billing.selectors import account_documents
-from core.hooks import Hook, document_einvoice
+from core.hooks import Hook, documents_einvoice
 
 PAGE_SIZE = 25
 
@@ -48,7 +48,7 @@ payment_rows: Hook[list[HistoryRow]] = Hook("payment_rows", default=[])
 _STATE = {DocumentStatus.PAID: "paid", DocumentStatus.VOID: "void", DocumentStatus.ISSUED: "due"}
 
 
-def document_row(document: Document) -> HistoryRow:
+def document_row(document: Document, *, einvoice: dict | None = None) -> HistoryRow:
     is_credit = document.kind == DocumentKind.CREDIT_NOTE
     credits = [note.number for note in document.credit_notes.all()] if not is_credit else []
     return HistoryRow(
@@ -64,7 +64,7 @@ def document_row(document: Document) -> HistoryRow:
         period_end=document.period_end,
         pdf_url=reverse("billing:document_pdf", args=[document.pk]) if document.pdf_sha256 else "",
         pdf_pending=not document.pdf_sha256,
-        einvoice=document_einvoice(document),
+        einvoice=einvoice,
     )
 
 
@@ -82,7 +82,10 @@ def billing_history(*, account: Account, page: int | str | None) -> Page:
         "credit_notes", queryset=Document.objects.exclude(status=DocumentStatus.DRAFT).order_by("sequence")
     )
     documents = account_documents(account=account).filter(pk__in=wanted).prefetch_related(notes).in_bulk()
+    # BIL-14: each document's e-invoice status and XML links, for the whole page at once.
+    einvoices = documents_einvoice(list(documents.values()))
     current.object_list = [
-        document_row(documents[item]) if isinstance(item, int) else item for _when, _pk, item in current.object_list
+        document_row(documents[item], einvoice=einvoices.get(item)) if isinstance(item, int) else item
+        for _when, _pk, item in current.object_list
     ]
     return current

@@ -71,3 +71,6 @@ document_pdf_stored: Hook[None] = Hook("document_pdf_stored", default=None)
 # {"delivery_status", "delivery_status_label", "delivery_reason", "ubl_url", "cii_url", "valid"};
 # None when there is none (yet). `for_staff` picks the staff links over the Owner's.
 document_einvoice: Hook[dict | None] = Hook("document_einvoice", default=None)
+# The same for a page of documents at once, {document id: what document_einvoice answers}, so a
+# list (Min konto's billing history) costs two queries, not two per row. Unknown → nothing.
+documents_einvoice: Hook[dict[int, dict | None]] = Hook("documents_einvoice", default={})

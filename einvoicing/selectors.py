@@ -1,5 +1,6 @@
 """What the e-invoicing app tells readers of a document (BIL-14)."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.urls import reverse
@@ -23,8 +24,19 @@ def documents_without_delivery() -> list[int]:
 
 def document_einvoice(document: Document, *, for_staff: bool = False) -> dict | None:
     """core.hooks.document_einvoice: the delivery status and the XML links of a document."""
-    einvoice = EInvoice.objects.filter(document_id=document.pk).first()
-    delivery = Delivery.objects.filter(document_id=document.pk).first()
+    return documents_einvoice([document], for_staff=for_staff)[document.pk]
+
+
+def documents_einvoice(documents: Iterable[Document], *, for_staff: bool = False) -> dict[int, dict | None]:
+    """core.hooks.documents_einvoice: `document_einvoice` for many documents in two queries (the
+    XML itself is not read)."""
+    pks = [document.pk for document in documents]
+    einvoices = {e.document_id: e for e in EInvoice.objects.filter(document_id__in=pks).defer("ubl_xml", "cii_xml")}
+    deliveries = {d.document_id: d for d in Delivery.objects.filter(document_id__in=pks)}
+    return {pk: _einvoice_info(pk, einvoices.get(pk), deliveries.get(pk), for_staff=for_staff) for pk in pks}
+
+
+def _einvoice_info(pk: int, einvoice: EInvoice | None, delivery: Delivery | None, *, for_staff: bool) -> dict | None:
     if einvoice is None and delivery is None:
         return None
     info: dict = {"valid": bool(einvoice and einvoice.is_valid)}
@@ -42,8 +54,8 @@ def document_einvoice(document: Document, *, for_staff: bool = False) -> dict | 
         info.update(ubl_sha256=einvoice.ubl_sha256, cii_sha256=einvoice.cii_sha256)
         for syntax in ("ubl", "cii"):
             if for_staff:  # the staff API on the public host
-                url = reverse(f"e-invoice-{syntax}", kwargs={"document": document.pk})
+                url = reverse(f"e-invoice-{syntax}", kwargs={"document": pk})
             else:  # Min konto on the account's host
-                url = reverse("einvoicing:xml", args=[document.pk, syntax])
+                url = reverse("einvoicing:xml", args=[pk, syntax])
             info[f"{syntax}_url"] = url
     return info
