@@ -3,16 +3,18 @@ and UK VAT once registered), VIES only for EU numbers, the registration switch a
 alerts; and the BIL-9 wording the customer reads (reverse charge in three languages, no OSS note
 for a business VIES could not confirm)."""
 
+import importlib
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from billing.jobs import tax_thresholds
-from billing.models import ExchangeRate, TaxTreatment, ViesStatus
+from billing.models import BillingProfile, ExchangeRate, TaxTreatment, ViesStatus
 from billing.pdf import document_html
 from billing.services.documents import invoice_issue, invoice_preview
 from billing.services.profiles import billing_profile_update
@@ -188,3 +190,13 @@ def test_bil15_a_uk_consumer_sale_while_unregistered_alerts_staff(account_a, sel
         tax_thresholds(at=AT, dry_run=False)
     check = TaxThresholdCheck.objects.get(regime=TaxRegime.UK_VAT)
     assert check.alert and check.sales == Decimal("98.53")  # 117 EUR × 0.84215
+
+
+def test_bil15_profiles_saved_before_with_a_non_eu_number_are_no_longer_unverified(account_a, account_b, seller):
+    norwegian = _profile(account_b, country="NO", vat_number=NO_MVA, company="Fjord Support AS")
+    danish = _profile(account_a, country="DK", vat_number="DK31415926", company="Alfa Support ApS")
+    BillingProfile.objects.filter(pk=norwegian.pk).update(vat_status=ViesStatus.UNVERIFIED)  # as saved before
+    migration = importlib.import_module("billing.migrations.0008_non_eu_numbers_not_unverified")
+    migration.non_eu_not_unverified(django_apps, None)
+    assert BillingProfile.objects.get(pk=norwegian.pk).vat_status == ViesStatus.NOT_EU
+    assert BillingProfile.objects.get(pk=danish.pk).vat_status == ViesStatus.UNVERIFIED  # VIES is asked again
