@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
+from accounts.models import Account
 from accounts.users.models import Role, User
 from billing.models import Document, DocumentCounter, DocumentStatus, Invoice
 from billing.pdf import document_pdf_store
@@ -128,3 +129,22 @@ def test_bil8_second_reissue_from_min_konto_says_it_was_done_already(account_a, 
     page = again.content.decode()
     assert f"Faktura {company_invoice.number} er allerede annulleret med kreditnota" in page
     assert Document.objects.filter(account=account_a, kind="credit_note").count() == 1
+
+
+def test_bil8_each_document_is_mailed_in_its_own_language(
+    account_a, company_invoice, django_capture_on_commit_callbacks, mailoutbox
+):
+    # given the invoice was issued in Danish, and the account has switched to Norwegian since
+    assert company_invoice.language == "da"
+    Account.objects.filter(pk=account_a.pk).update(language="nb")
+    account = Account.objects.get(pk=account_a.pk)
+    billing_profile_update(account=account, actor="owner@alfa.dk", data=PRIVATE)
+    with time_machine.travel(LATER, tick=False), django_capture_on_commit_callbacks(execute=True):
+        credit, new = billing_details_apply_to_last_invoice(
+            account=account, actor="owner@alfa.dk", invoice_id=company_invoice.pk
+        )
+    # then the credit note speaks the cancelled invoice's language, the new invoice the account's
+    assert (credit.language, new.language) == ("da", "nb")
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert "Vi har udstedt kreditnota" in bodies["billing@alfa.example"]
+    assert "Vi har utstedt faktura" in bodies[PRIVATE["email"]]
