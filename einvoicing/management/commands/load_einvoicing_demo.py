@@ -88,7 +88,9 @@ class Command(BaseCommand):
             billing_profile_update(
                 account=account, actor="demo", data=profile, vies=OfflineViesAdapter(valid={profile["vat_number"]})
             )
-            invoice = Document.objects.filter(account=account).exclude(status="draft").first()
+            # Its own invoice, issued with these identifiers (another demo may have invoiced the account before).
+            issued = Document.objects.filter(account=account, buyer__company_id=profile["company_id"])
+            invoice = issued.exclude(status="draft").order_by("pk").first()
             if invoice is None:
                 invoice = invoice_issue(
                     account=account,
