@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.test import override_settings
 
+from billing.services.profiles import billing_profile_update
 from config.clock import now
 from core.models import AuditEvent
 from einvoicing import archive
@@ -150,3 +151,32 @@ def test_bil14_invalid_xml_is_not_delivered_and_staff_see_the_rule_ids(account_a
     document_page = public_client.get(f"/admin/billing/invoice/{invoice.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
     text = document_page.content.decode()
     assert "BR-CO-16" in text and f"/admin/einvoicing/einvoice/{einvoice.pk}/change/" in text
+
+
+@override_settings(EINVOICING_PEPPOL_SANDBOX={"unreachable": ["0184:31415926"]})
+def test_bil14_danish_buyer_not_on_peppol_gets_the_email_only(account_a):
+    danish_business(account_a)
+    invoice = issued_invoice(account_a)
+    delivery = delivery_attempt(delivery_id=delivery_plan(document_id=invoice.pk).pk)
+    assert (delivery.channel, delivery.status) == (Channel.EMAIL, DeliveryStatus.SENT)
+    assert not SandboxMessage.objects.exists()
+
+
+def test_bil14_consumer_gets_the_email_only(account_a):
+    billing_profile_update(
+        account=account_a,
+        actor="test",
+        data={
+            "name": "Anne Alfa",
+            "street": "Havnegade 1",
+            "postcode": "1058",
+            "city": "København K",
+            "country": "DK",
+            "email": "anne@alfa.example",
+        },
+    )
+    invoice = issued_invoice(account_a)
+    delivery = delivery_plan(document_id=invoice.pk)
+    assert (delivery.channel, delivery.receiver_id) == (Channel.EMAIL, "")
+    assert delivery_attempt(delivery_id=delivery.pk).status == DeliveryStatus.SENT
+    assert not SandboxMessage.objects.exists()
