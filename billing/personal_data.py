@@ -13,9 +13,11 @@ from billing.models import (
     Document,
     DocumentKind,
     DocumentStatus,
+    ExchangeRate,
     SellerProfile,
     ViesStatus,
 )
+from billing.tax_registration import TaxRegistration
 from core.personal_data import STAFF_ABOUT, STAFF_FIELDS, STAFF_KEPT, STAFF_LABELS, verbose_names
 from privacy.registry import Scope, Source, register
 
@@ -53,7 +55,8 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
 
 
 def _staff_collect(email: str) -> list[dict[str, Any]]:
-    """The seller profile versions and custom deliveries a staff member recorded."""
+    """The seller profile versions, custom deliveries, exchange rates and tax registrations a staff
+    member recorded."""
     rows = [
         {"record": str(SellerProfile._meta.verbose_name), "at": p.valid_from.isoformat(), "entry": p.legal_name}
         for p in SellerProfile.objects.filter(created_by__iexact=email).order_by("valid_from")
@@ -61,6 +64,14 @@ def _staff_collect(email: str) -> list[dict[str, Any]]:
     rows += [
         {"record": str(CustomDelivery._meta.verbose_name), "at": d.recorded_at.isoformat(), "entry": d.description}
         for d in CustomDelivery.objects.filter(recorded_by__iexact=email).order_by("recorded_at")
+    ]
+    rows += [
+        {"record": str(ExchangeRate._meta.verbose_name), "at": r.day.isoformat(), "entry": str(r)}
+        for r in ExchangeRate.objects.filter(entered_by__iexact=email).order_by("day", "currency")
+    ]
+    rows += [
+        {"record": str(TaxRegistration._meta.verbose_name), "at": r.valid_from.isoformat(), "entry": str(r)}
+        for r in TaxRegistration.objects.filter(created_by__iexact=email).order_by("valid_from")
     ]
     return rows
 
@@ -137,8 +148,9 @@ register(
         about=STAFF_ABOUT,
         fields=STAFF_FIELDS,
         labels=STAFF_LABELS,
-        # Our own company's details and the deliveries agreed with a customer, with who recorded them.
-        models=(SellerProfile, CustomDelivery),
+        # Our own company's details, the deliveries agreed with a customer, exchange rates entered by
+        # hand and tax registrations, with who recorded them.
+        models=(SellerProfile, CustomDelivery, ExchangeRate, TaxRegistration),
         categories=("name", "email"),
         legal_basis="legal_obligation",
         retention=_("10 years."),

@@ -58,6 +58,12 @@ _FIXED = {
 }
 
 
+def fixed_lines() -> list[str]:
+    """Every fixed English or Slovak line, as printed (a reader-language check skips them: they
+    are meant to read the same in every language)."""
+    return [line for lines in _FIXED.values() for line in lines]
+
+
 def tax_note(treatment: str, *, rate: Decimal, registration: str = "") -> str:
     """The note of `treatment`: one line in the active language, then the fixed lines."""
     sentence = _SENTENCES.get(treatment)  # type: ignore[call-overload]

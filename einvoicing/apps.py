@@ -10,5 +10,6 @@ class EinvoicingConfig(AppConfig):
 
     def ready(self) -> None:
         # Its answers to what billing asks through core.hooks (the hybrid PDF, the delivery after
-        # the PDF is stored, what Min konto and the API show), and its audit labels.
-        from einvoicing import audit_labels, hooks  # noqa: F401
+        # the PDF is stored, what Min konto and the API show), its audit labels and what it says
+        # about personal data (GDPR-6).
+        from einvoicing import audit_labels, hooks, personal_data  # noqa: F401
