@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from billing.identifiers import identifiers_clean
 from billing.line_texts import line_text
+from billing.waiting import WaitingFor
 
 CENT = Decimal("0.01")
 
@@ -226,6 +227,8 @@ class Document(models.Model):
     # BIL-16: the day VAT became chargeable (the seller's day of the payment or issue); a document
     # waiting for its exchange rate keeps it as a draft and is issued with it.
     tax_point = models.DateField(_("tax point"), null=True, blank=True)
+    # A held draft says what it waits for (billing/waiting.py); empty once issued.
+    waiting_for = models.CharField(_("waiting for"), max_length=12, choices=WaitingFor.choices, blank=True)
     tax_country = models.CharField(_("tax country"), max_length=2, blank=True)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     tax_note = models.TextField(_("tax note"), blank=True)
