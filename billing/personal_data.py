@@ -49,6 +49,9 @@ def _profiles_collect(email: str) -> list[dict[str, Any]]:
             "country": p.country,
             "email": p.email,
             "vat_number": p.vat_number,
+            "company_id": p.company_id,
+            "tax_number": p.tax_number,
+            "peppol_id": f"{p.peppol_scheme}:{p.peppol_id}" if p.peppol_id else "",
         }
         for p in BillingProfile.objects.filter(email__iexact=email).select_related("account")
     ]
@@ -77,7 +80,20 @@ def _staff_collect(email: str) -> list[dict[str, Any]]:
 
 
 COUNTRY_NAMES = dict(COUNTRIES)
-PROFILE_KEYS = ("account", "name", "company", "street", "postcode", "city", "country", "email", "vat_number")
+PROFILE_KEYS = (
+    "account",
+    "name",
+    "company",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "vat_number",
+    "company_id",
+    "tax_number",
+    "peppol_id",
+)
 # The buyer snapshot on a document holds the profile's fields: its lines are headed the same way.
 BUYER_LABELS = verbose_names(
     BillingProfile, "email", "vat_number", "vat_status", "vies_consultation", "vies_checked_at"
@@ -129,6 +145,9 @@ register(
             "country": _("country"),
             "email": _("invoice e-mail"),
             "vat_number": _("VAT number"),
+            "company_id": _("company registration number"),
+            "tax_number": _("tax number (DIČ)"),
+            "peppol_id": _("Peppol ID"),
         },
         labels=verbose_names(BillingProfile, *PROFILE_KEYS),
         values={"country": COUNTRY_NAMES},
