@@ -156,6 +156,19 @@ def staff_user(accounts_ready: tuple[Account, Account]) -> User:
 
 
 @pytest.fixture(autouse=True)
+def language_of_the_installation() -> Iterator[None]:
+    """Every test starts in the installation's language (LANGUAGE_CODE), as a new request or task
+    does: a test that activated another language and failed before restoring it must not decide
+    the language of the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def throttle_counters_fresh() -> Iterator[None]:
     """The throttles (accounts/throttle.py) count in the test run's own Redis database, which
     outlives a test's rollback: start every test with no count, as a new hour would."""
