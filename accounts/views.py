@@ -42,11 +42,11 @@ from accounts.users.services import (
     invitation_accept,
     invitation_withdraw,
     lifetime_seats,
-    seats_used,
     user_invite,
     user_remove,
     user_role_change,
 )
+from accounts.users.team_page import team_page
 from accounts.workspace.models import Invitation
 from config.bad_input import token_plausible
 from config.views import LANGUAGE_CHOSEN
@@ -179,14 +179,17 @@ def users(request: HttpRequest) -> HttpResponse:
                     request, _("An invitation was sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]}
                 )
                 return redirect("minkonto:users")
+    # Issue 14: each figure asked once; the two counts also number the list's pages.
+    members = User.objects.filter(is_active=True).count()
+    invited = Invitation.objects.filter(accepted_at__isnull=True).count()
+    lifetime = lifetime_seats(account)
     context = {
         "account": account,
-        "team": User.objects.filter(is_active=True).order_by("role", "email"),
-        "invitations": Invitation.objects.filter(accepted_at__isnull=True),
+        "team": team_page(page=request.GET.get("page"), users=members, invitations=invited),
         "invite_form": invite_form,
-        "seats_used": seats_used(),
-        "seat_limit": lifetime_seats(account) or account.seat_limit,
-        "lifetime": lifetime_seats(account) is not None,
+        "seats_used": members + invited,  # as seats_used(): an invitation holds a seat
+        "seat_limit": lifetime or account.seat_limit,
+        "lifetime": lifetime is not None,
         "can_manage": may_open(request.user, user_role),
         "role_choices": RoleForm().fields["role"].choices,
     }
