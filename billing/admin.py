@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from billing.admin_tax import EuroVatMissingFilter, TaxAlertsMixin, WaitingForRateFilter
+from billing.admin_tax import EuroVatMissingFilter, TaxAlertsMixin, WaitingFilter
 from billing.models import (
     BillingProfile,
     CreditNote,
@@ -169,8 +169,18 @@ def _credit_totals(invoice: Document, amount: Decimal | None) -> dict[str, Decim
 
 
 class DocumentAdmin(TaxAlertsMixin, admin.ModelAdmin):
-    list_display = ["number", "account", "status", "issued_at", "net_total", "vat_total", "gross_total", "currency"]
-    list_filter = ["status", WaitingForRateFilter, "tax_treatment", "currency", EuroVatMissingFilter, "account"]
+    list_display = [
+        "number",
+        "account",
+        "status",
+        "waiting_for",
+        "issued_at",
+        "net_total",
+        "vat_total",
+        "gross_total",
+        "currency",
+    ]
+    list_filter = ["status", WaitingFilter, "tax_treatment", "currency", EuroVatMissingFilter, "account"]
     search_fields = ["number", "account__name", "account__slug"]
     date_hierarchy = "issued_at"
     list_select_related = ["account"]

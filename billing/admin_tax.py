@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import ExchangeRate, TaxRegistration, TaxThresholdCheck
 from billing.services.common import BillingError
-from billing.services.rates import exchange_rate_clean, exchange_rate_enter, held_documents
+from billing.services.held import held_documents
+from billing.services.rates import exchange_rate_clean, exchange_rate_enter
 from billing.thresholds import tax_alerts
+from billing.waiting import WaitingFor
 
 
 class TaxAlertsMixin:
@@ -99,18 +101,20 @@ class TaxThresholdCheckAdmin(TaxAlertsMixin, admin.ModelAdmin):
         return False
 
 
-class WaitingForRateFilter(admin.SimpleListFilter):
-    """BIL-16: drafts held back because the ECB rate of their tax point is missing."""
+class WaitingFilter(admin.SimpleListFilter):
+    """BIL-14/BIL-16: drafts held back, by what they wait for (the ECB rate of their tax point,
+    the buyer's identifiers)."""
 
-    title = _("exchange rate")
-    parameter_name = "rate"
+    title = _("waiting for")
+    parameter_name = "waiting"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("waiting", _("waiting for an exchange rate"))]
+        return [("any", _("anything")), *WaitingFor.choices]
 
     def queryset(self, request: HttpRequest, queryset):  # type: ignore[no-untyped-def]
-        if self.value() == "waiting":
-            return queryset.filter(pk__in=held_documents().values("pk"))
+        if self.value() in ("any", *WaitingFor.values):
+            reason = "" if self.value() == "any" else self.value()
+            return queryset.filter(pk__in=held_documents(waiting_for=reason).values("pk"))
         return queryset
 
 

@@ -18,6 +18,7 @@ from rest_framework.routers import DefaultRouter
 
 from billing.models import BillingProfile, CreditNote, DocumentLine, Invoice
 from billing.pdf import PdfMissing, document_pdf_bytes
+from billing.services.held import held_documents_issue
 from billing.services.profiles import billing_profile_update
 from billing.services.status import document_mark_paid
 from core import hooks
@@ -195,6 +196,7 @@ class BillingProfileViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"vat_number": exc.messages}
             raise serializers.ValidationError(errors) from exc
+        held_documents_issue(account=profile.account, actor=request.user.email)  # BIL-14: what waited for them
         return Response(self.get_serializer(profile).data)
 
 

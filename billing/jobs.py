@@ -6,8 +6,8 @@ from billing.ecb import ecb_rates_import
 from billing.models import BillingProfile, ViesStatus
 from billing.pdf import document_pdf_store
 from billing.selectors import documents_missing_pdf
+from billing.services.held import held_documents_issue
 from billing.services.profiles import billing_profile_vies_recheck
-from billing.services.rates import held_documents_issue
 from billing.tasks import pdf_render_enqueue
 from billing.tax import EU_COUNTRIES
 from billing.tax_registration import TaxRegime

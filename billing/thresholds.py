@@ -5,7 +5,8 @@
   in NOK at the ECB rates and alerts staff when the threshold is reached without a registration.
 - United Kingdom: a seller not established there must register from its first sale to a UK
   consumer; any such sale while unregistered raises the alert.
-- Documents waiting for their exchange rate (BIL-16) are an alert too.
+- Documents waiting for their exchange rate (BIL-16) or their buyer's identifiers (BIL-14) are
+  alerts too.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 from billing.models import Currency, Document, DocumentStatus, ExchangeRate, TaxTreatment
 from billing.tax import registration_on
 from billing.tax_registration import TaxRegime, TaxThresholdCheck
+from billing.waiting import WaitingFor
 from config.clock import seller_today
 
 VOEC_THRESHOLD_NOK = Decimal("50000")
@@ -107,7 +109,7 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def tax_alerts(*, day: date | None = None) -> list[TaxAlert]:
     """What staff must act on, worded in the active language: a registration that is due, and
-    documents waiting for their exchange rate."""
+    documents waiting for their exchange rate or their buyer's identifiers."""
     day = day or seller_today()
     alerts = []
     registrations = reverse("admin:billing_taxregistration_add")
@@ -126,12 +128,23 @@ def tax_alerts(*, day: date | None = None) -> list[TaxAlert]:
                 "not registered for UK VAT: register and record the UK VAT number."
             ) % {"sales": _money(check.sales, check.currency)}
         alerts.append(TaxAlert(text, registrations))
-    waiting = Document.objects.filter(status=DocumentStatus.DRAFT, tax_point__isnull=False).count()
+    held = Document.objects.filter(status=DocumentStatus.DRAFT)
+    waiting = held.filter(waiting_for=WaitingFor.RATE).count()
     if waiting:
         text = ngettext(
             "%(count)d document waits for the ECB exchange rate of its tax point: enter the rate to issue it.",
             "%(count)d documents wait for the ECB exchange rate of their tax point: enter the rate to issue them.",
             waiting,
         ) % {"count": waiting}
-        alerts.append(TaxAlert(text, reverse("admin:billing_invoice_changelist") + "?rate=waiting"))
+        alerts.append(TaxAlert(text, reverse("admin:billing_invoice_changelist") + "?waiting=rate"))
+    waiting = held.filter(waiting_for=WaitingFor.IDENTIFIERS).count()
+    if waiting:  # BIL-14: paid invoices of Slovak companies without IČO/DIČ; their Owners were asked
+        text = ngettext(
+            "%(count)d paid invoice waits for the Slovak buyer's IČO and DIČ: its Owner has been asked for them "
+            "in Min konto and by e-mail; it is issued as soon as they are saved.",
+            "%(count)d paid invoices wait for the Slovak buyers' IČO and DIČ: their Owners have been asked for them "
+            "in Min konto and by e-mail; each is issued as soon as they are saved.",
+            waiting,
+        ) % {"count": waiting}
+        alerts.append(TaxAlert(text, reverse("admin:billing_invoice_changelist") + "?waiting=identifiers"))
     return alerts

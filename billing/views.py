@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Account
 from accounts.permissions import MANAGE_BILLING, SEE_DOCUMENTS, owner_or_admin_required, owner_required
 from accounts.users.models import Role
 from billing.forms import BillingProfileForm
@@ -17,7 +18,9 @@ from billing.pdf import PdfMissing, document_pdf_bytes
 from billing.selectors import account_documents, billing_profile_of
 from billing.services.common import BillingError
 from billing.services.corrections import billing_details_apply_to_last_invoice, reissue_window
+from billing.services.held import held_documents, held_documents_issue
 from billing.services.profiles import billing_profile_update
+from billing.waiting import WaitingFor
 
 View = Callable[..., HttpResponse]
 
@@ -39,6 +42,7 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "history": billing_history(account=account, page=request.GET.get("page")),
             "profile": billing_profile_of(account=account),
             "is_owner": request.user.role == Role.OWNER,
+            "identifiers_wanted": _identifiers_wanted(account),
         },
     )
 
@@ -55,12 +59,25 @@ def details(request: HttpRequest) -> HttpResponse:
             form.add_error(None if hasattr(exc, "error_dict") else "vat_number", exc)
         else:
             messages.success(request, _("Your billing details were saved."))
+            # BIL-14: the invoices that waited for these details are issued now, and e-mailed.
+            for invoice in held_documents_issue(account=account, actor=request.user.email):
+                messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
             return redirect("billing:details")
     return render(
         request,
         "billing/minkonto/details.html",
-        {"form": form, "profile": profile, "window": reissue_window(account=account)},
+        {
+            "form": form,
+            "profile": profile,
+            "window": reissue_window(account=account),
+            "identifiers_wanted": _identifiers_wanted(account),
+        },
     )
+
+
+def _identifiers_wanted(account: Account) -> bool:
+    """BIL-14: an invoice, paid already, waits for the Slovak company's IČO and DIČ."""
+    return held_documents(waiting_for=WaitingFor.IDENTIFIERS, account=account).exists()
 
 
 @require_POST

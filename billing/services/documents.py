@@ -91,6 +91,7 @@ def document_issue(
     render_pdf: bool = True,
     decision: TaxDecision | None = None,
     tax_point: date | None = None,
+    identifiers_may_wait: bool = False,
 ) -> Document:
     """Issue a draft: tax decision, snapshots, amounts, then the number — all in this
     transaction, so a failure anywhere burns no number. Afterwards (on commit) the PDF is
@@ -99,15 +100,20 @@ def document_issue(
 
     BIL-16: a document in another currency that charges VAT needs the ECB rate of its tax point
     (`tax_point`, by default the seller's day of the issue); without it the document is returned
-    still a draft, held until the rate exists (billing.services.rates)."""
+    still a draft, held until the rate exists (billing.services.held). BIL-14: so is a Slovak
+    company's invoice without IČO/DIČ when `identifiers_may_wait` (it is paid already); without
+    it such an issue is refused."""
     locked = Document.objects.select_for_update(of=("self",)).select_related("account").get(pk=document.pk)
     if not move_allowed(locked, DocumentStatus.ISSUED):
         # Refused before anything is computed: core.transitions raises IllegalTransition.
         document_transition(locked, to=DocumentStatus.ISSUED, actor=actor)
     lines = list(locked.lines.order_by("position"))
-    ready = finalise(locked, lines, moment=issued_at or now(), decision=decision, tax_point=tax_point)
+    moment = issued_at or now()
+    ready = finalise(
+        locked, lines, moment=moment, decision=decision, tax_point=tax_point, identifiers_may_wait=identifiers_may_wait
+    )
     DocumentLine.objects.bulk_update(lines, ["net_amount", "vat_amount", "vat_rate"])
-    if not ready:  # BIL-16: no exchange rate for its tax point yet: it waits, no number taken
+    if not ready:  # BIL-14/BIL-16: no rate or identifiers yet: it waits, no number taken
         locked.issued_at = None
     locked.save()  # still a draft row: the trigger allows it
     if not ready:

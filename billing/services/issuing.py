@@ -22,6 +22,7 @@ from billing.services.profiles import buyer_snapshot, profile_of
 from billing.services.seller import seller_current, seller_snapshot
 from billing.tasks import pdf_render_enqueue
 from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, decision_of, lines_compute, tax_decide
+from billing.waiting import WaitingFor
 from config.clock import seller_date
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,15 @@ def finalise(
     moment: datetime,
     decision: TaxDecision | None,
     tax_point: date | None = None,
+    identifiers_may_wait: bool = False,
 ) -> bool:
     """Fill in what issuing fixes, in memory: the tax decision, line amounts, totals and the
     seller's and buyer's snapshots (a credit note's are its invoice's). False when the document
-    must wait for its exchange rate (BIL-16): it is then kept as a draft, see `hold`.
+    must wait (`document.waiting_for` says for what): it is then kept as a draft, see `hold`.
+
+    BIL-16: it waits for the exchange rate of its tax point. BIL-14: a Slovak company's invoice
+    without IČO/DIČ is refused (BillingError), or — `identifiers_may_wait`, an invoice the buyer
+    has paid already — waits for the Owner to give them. Nothing is numbered meanwhile.
 
     `tax_point` is the day VAT became chargeable, by default the seller's day of `moment`; a
     held draft keeps the one it was first given."""
@@ -89,6 +95,7 @@ def finalise(
     for line, amounts in zip(lines, totals.lines, strict=True):
         line.net_amount, line.vat_amount, line.vat_rate = amounts.net, amounts.vat, decision.rate
     credited = document.credited_invoice
+    identifiers_missing = False
     if credited is not None:
         # BIL-8/BIL-11: a credit note cancels what its invoice said, to whom it said it: the
         # invoice's parties and tax wording exactly, never the profile as it is today.
@@ -100,7 +107,8 @@ def finalise(
         if decision.registration:  # BIL-14: the VOEC / UK number the VAT is due under (e-invoice BT-32)
             document.seller["tax_registration_number"] = decision.registration
         document.buyer = buyer_snapshot(profile_of(document.account))
-        if slovak_business_missing(document.buyer):  # BIL-14: asked of the Owner before any number
+        identifiers_missing = bool(slovak_business_missing(document.buyer))
+        if identifiers_missing and not identifiers_may_wait:  # BIL-14: asked of the Owner before any number
             raise BillingError(slovak_issue_refusal())
     document.tax_treatment, document.tax_country, document.vat_rate = (
         decision.treatment,
@@ -110,13 +118,15 @@ def finalise(
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
     document.issued_at = moment
     document.tax_point = point
-    ready = _vat_in_euro(document, day=point)
+    rate_ready = _vat_in_euro(document, day=point)
+    # What the Owner must act on comes first; once given, a missing rate may still hold it.
+    document.waiting_for = WaitingFor.IDENTIFIERS if identifiers_missing else "" if rate_ready else WaitingFor.RATE
     if document.kind == DocumentKind.INVOICE:
         document.due_date = seller_date(moment) + timedelta(days=PAYMENT_TERM_DAYS)
     # The account and credited invoice are instances already; the database checks the
     # constraints (and the number's, which is taken last).
     document.full_clean(exclude=["sequence", "number", "account", "credited_invoice"], validate_constraints=False)
-    return ready
+    return not document.waiting_for
 
 
 def euro_rate(*, currency: str, day: date) -> ExchangeRate | None:
@@ -152,10 +162,11 @@ def _vat_in_euro(document: Document, *, day: date) -> bool:
 
 
 def hold(document: Document, *, actor: str) -> Document:
-    """BIL-16: keep a finalised document as a draft until the rate of its tax point exists: no
-    number is taken, staff see it in the admin, and `held_documents_issue` issues it (with its tax
-    point) after the rate import or a staff entry. The caller has saved the draft (without an
-    issue date); this audits the wait."""
+    """BIL-14/BIL-16: keep a finalised document as a draft until what it waits for exists (the
+    rate of its tax point, the buyer's identifiers): no number is taken, staff see it in the
+    admin, and `billing.services.held.held_documents_issue` issues it (with its tax point) after
+    the rate import, a staff entry or the Owner's new billing details. The caller has saved the
+    draft (without an issue date); this audits the wait and its reason."""
     billing_audit(
         account=document.account,
         actor=actor,
@@ -163,6 +174,7 @@ def hold(document: Document, *, actor: str) -> Document:
         document=document,
         currency=document.currency,
         tax_point=document.tax_point,
+        waiting_for=document.waiting_for,
     )
     return document
 

@@ -1,33 +1,22 @@
-"""ECB reference rates (BIL-16): a staff entry, the documents waiting for a rate, and their issue.
+"""ECB reference rates (BIL-16): a staff entry, then the issue of the documents waiting for it.
 
 A document in another currency that charges VAT is not issued without the ECB rate of its tax
 point (`issuing.euro_rate`): it waits as a draft (no number taken). As soon as a rate arrives —
-the daily import (billing.ecb) or a staff entry — `held_documents_issue` issues every waiting
-document whose rate now exists, with the tax point it was first given; its e-mail and PDF
-follow the issue.
+the daily import (billing.ecb) or a staff entry — `billing.services.held.held_documents_issue`
+issues every waiting document whose rate now exists, with the tax point it was first given; its
+e-mail and PDF follow the issue.
 """
 
-import logging
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from billing.models import Currency, Document, DocumentStatus, ExchangeRate, RateSource
-from billing.services.common import SYSTEM, BillingError
-from billing.services.documents import document_issue
-from billing.services.issuing import euro_rate
-from billing.tax import TaxDecision
-from config.clock import now, seller_today
-
-log = logging.getLogger(__name__)
-
-
-def held_documents() -> QuerySet[Document]:
-    """Drafts a finalise has given a tax point to but that wait for their exchange rate."""
-    return Document.objects.filter(status=DocumentStatus.DRAFT, tax_point__isnull=False)
+from billing.models import Currency, ExchangeRate, RateSource
+from billing.services.common import BillingError
+from billing.services.held import held_documents_issue
+from config.clock import seller_today
 
 
 def exchange_rate_clean(*, currency: str, day: date, per_eur: Decimal) -> None:
@@ -51,26 +40,3 @@ def exchange_rate_enter(*, currency: str, day: date, per_eur: Decimal, actor: st
     )
     transaction.on_commit(lambda: held_documents_issue(actor=actor))
     return rate
-
-
-def held_documents_issue(*, actor: str = SYSTEM) -> list[Document]:
-    """Issue every waiting document whose rate now exists, each in its own transaction, with
-    the tax decision and tax point it was held with. Idempotent: a document still without its
-    rate stays a draft; an issued one is no longer waiting."""
-    issued = []
-    for document in held_documents().order_by("created_at", "pk"):
-        if euro_rate(currency=document.currency, day=document.tax_point) is None:
-            continue  # still waiting: nothing to do, nothing to audit again
-        decision = TaxDecision(document.tax_treatment, document.tax_country, document.vat_rate or Decimal("0"))
-        result = document_issue(
-            document=document,
-            issued_at=now(),
-            actor=actor,
-            notify=True,  # the customer's mail follows the issue (a card receipt went without the number)
-            decision=decision,
-            tax_point=document.tax_point,
-        )
-        if result.status != DocumentStatus.DRAFT:
-            issued.append(result)
-            log.info("Held %s issued as %s (tax point %s)", document.kind, result.number, document.tax_point)
-    return issued

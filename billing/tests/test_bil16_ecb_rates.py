@@ -61,7 +61,7 @@ def test_bil16_no_eur_rate_keeps_the_invoice_as_a_draft_flagged_in_the_admin(
     assert mailoutbox == []
     # then staff see it: the list filter and the banner on the billing lists
     public_client.force_login(staff_user)
-    page = public_client.get("/admin/billing/invoice/", {"rate": "waiting"})
+    page = public_client.get("/admin/billing/invoice/", {"waiting": "rate"})
     content = page.content.decode()
     assert page.status_code == 200
     assert f"/admin/billing/invoice/{invoice.pk}/change/" in content

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.lifecycle import account_activate, account_suspend
 from accounts.models import Account, AccountStatus
-from billing.models import BillingProfile, DocumentStatus
+from billing.models import BillingProfile, Document, DocumentStatus
 from billing.services.documents import document_issue, invoice_draft_create
 from billing.services.status import document_mark_paid
 from billing.subscriptions import proration
@@ -33,7 +33,9 @@ from billing.subscriptions.services.amounts import Amounts
 from billing.subscriptions.services.audit_and_mail import SYSTEM, owner_mail, subscription_audit
 from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD, decline_message
 from billing.tax import LineInput, TaxDecision
+from billing.waiting import WaitingFor
 from config.clock import now
+from core.links import account_url
 from core.transitions import transition
 
 # Why an account is suspended, as its Owner reads it in the suspension e-mail: lazy, so the mailer
@@ -243,6 +245,10 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
         actor=actor,
     )
     decision = TaxDecision(charge.tax_treatment, charge.tax_country, charge.vat_rate) if charge.tax_treatment else None
+    # BIL-14: asked once per wait, not once per renewal that waits too.
+    asked = Document.objects.filter(
+        account_id=charge.account_id, status=DocumentStatus.DRAFT, waiting_for=WaitingFor.IDENTIFIERS
+    ).exists()
     issued = document_issue(
         document=draft,
         issued_at=at,
@@ -250,14 +256,21 @@ def _invoice_issue(charge: Charge, *, at: datetime, actor: str) -> Any:
         notify=False,  # the receipt (BIL-6) names the invoice; one e-mail per payment
         render_pdf=getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True),
         decision=decision,
+        identifiers_may_wait=True,  # BIL-14: the money is taken; a refusal would leave it without invoice
     )
     if issued.status == DocumentStatus.DRAFT:
-        # BIL-16: held until the ECB rate of its tax point exists. The receipt goes out now without
-        # an invoice number; billing.subscriptions.held_invoices marks the invoice paid when it is
-        # issued, and its own e-mail follows then.
+        # BIL-16/BIL-14: held until the ECB rate of its tax point, or the Slovak buyer's IČO/DIČ,
+        # exists. The receipt goes out now without an invoice number; billing.subscriptions.
+        # held_invoices marks the invoice paid when it is issued, and its own e-mail follows then.
+        if issued.waiting_for == WaitingFor.IDENTIFIERS and not asked:
+            owner_mail(charge.account, "subscriptions_identifiers_needed", {"details_url": _details_url(charge)})
         return issued
     # BIL-17: the invoice says how and when it was paid (and its PDF, rendered after commit, too).
     return document_mark_paid(document=issued, actor=actor, paid_at=at, payment=payment_snapshot(charge.payment_method))
+
+
+def _details_url(charge: Charge) -> str:
+    return account_url(charge.account, "/min-konto/billing/details/")  # the billing-details form
 
 
 def payment_snapshot(method: PaymentMethod | None) -> dict[str, str]:
