@@ -160,3 +160,37 @@ def test_bil14_staff_see_the_invoice_waiting_for_identifiers_apart_from_those_wa
     assert f"/admin/billing/invoice/{invoice.pk}/change/" not in by_rate
     today = public_client.get("/admin/console/today/").content.decode()
     assert "1 betalt faktura venter på den slovakiske købers IČO og DIČ" in today
+
+
+def test_bil14_invoice_given_its_identifiers_before_its_rate_then_waits_for_the_rate_and_only_then_is_numbered(
+    account_b, client_b, plans, django_capture_on_commit_callbacks
+) -> None:
+    # given a renewal whose invoice lacks both the IČO/DIČ and the USD rate of its tax point
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        subscription = subscribe(account_b, plans["team"], seats=3, cycle="monthly")
+    _slovak_company_without_identifiers(account_b)
+    ExchangeRate.objects.filter(currency="USD").delete()
+    renewal_at = subscription.period_end
+    with time_machine.travel(renewal_at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        run_for_account(get_job("subscriptions_billing_run"), account_b, renewal_at, dry_run=False)
+    invoice = Invoice.objects.get(pk=Charge.objects.get(subscription=subscription, kind="renewal").invoice_id)
+    counter = _invoice_counter()
+    # it waits for what the Owner must give first
+    assert (invoice.status, invoice.waiting_for) == ("draft", "identifiers")
+    # when the Owner gives them, it is held again, now for the rate: still no number
+    login(client_b, account_b, Role.OWNER)
+    profile = BillingProfile.objects.get(account=account_b)
+    form = {f: getattr(profile, f) for f in ("name", "company", "street", "postcode", "city", "country", "email")}
+    with time_machine.travel(renewal_at + timedelta(hours=2), tick=False):
+        client_b.post("/min-konto/billing/details/", {**form, "company_id": SK_ICO, "tax_number": SK_DIC})
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.number, invoice.waiting_for) == ("draft", "", "rate")
+    assert _invoice_counter() == counter
+    assert NOTICE["nb"] not in client_b.get("/min-konto/billing/").content.decode()
+    # and the rate's arrival issues it with the tax point of the payment
+    ExchangeRate.objects.create(currency="USD", day=date(2026, 2, 27), per_eur=Decimal("1.08"))
+    with time_machine.travel(renewal_at + timedelta(hours=3), tick=False):
+        [issued] = held_documents_issue()
+    invoice.refresh_from_db()
+    assert issued.pk == invoice.pk and invoice.status == "paid" and invoice.sequence == (counter or 0) + 1
+    assert invoice.tax_point == date(2026, 2, 28) and invoice.eur_rate == Decimal("1.08")
