@@ -60,6 +60,36 @@ def charge_claim(
     lines: list[tuple[str, Decimal, Decimal]] | None = None,
 ) -> Charge | None:
     """Create the charge, or return None when its period or key is taken already."""
+    charge = charge_build(
+        subscription=subscription,
+        kind=kind,
+        key=key,
+        period=period,
+        amounts=amounts,
+        description=description,
+        terms=terms,
+        lines=lines,
+    )
+    try:
+        with transaction.atomic():
+            charge.save()
+    except IntegrityError:
+        return None
+    return charge
+
+
+def charge_build(
+    *,
+    subscription: Subscription,
+    kind: str,
+    key: str,
+    period: proration.Period,
+    amounts: Amounts,
+    description: str,
+    terms: dict[str, Any] | None = None,
+    lines: list[tuple[str, Decimal, Decimal]] | None = None,
+) -> Charge:
+    """The charge, checked and unsaved: `charge_claim` saves one, the batch run many at once."""
     charge = Charge(
         account=subscription.account,
         subscription=subscription,
@@ -80,11 +110,6 @@ def charge_claim(
         created_at=now(),
     )
     charge.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            charge.save()
-    except IntegrityError:
-        return None
     return charge
 
 
@@ -137,7 +162,7 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     if result.succeeded:
         _charge_succeeded(charge, at=at, actor=actor)
     else:
-        _charge_failed(charge, at=at, actor=actor)
+        charge_failed_record(charge, at=at, actor=actor)
     return charge
 
 
@@ -179,7 +204,8 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
         owner_mail(charge.account, "subscriptions_receipt", {"charge": charge, "method": str(method or "")})
 
 
-def _charge_failed(charge: Charge, *, at: datetime, actor: str) -> None:
+def charge_failed_record(charge: Charge, *, at: datetime, actor: str) -> None:
+    """Record a declined attempt (its fields set on `charge`): dunning, suspension, the e-mail."""
     if charge.kind in (ChargeKind.UPGRADE, ChargeKind.FIRST, ChargeKind.PREPAID):
         # Nothing is owed: the change (or the start) simply does not happen.
         charge.save()

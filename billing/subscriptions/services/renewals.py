@@ -5,7 +5,7 @@ lifetime extras (LTD-5) on the renewal; overdue charges are retried by dunning (
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import Account, AccountStatus
 from billing.subscriptions import proration
@@ -13,7 +13,7 @@ from billing.subscriptions.choices import ChargeKind, ChargeStatus, Subscription
 from billing.subscriptions.models import Charge, Subscription
 from billing.subscriptions.selectors import subscription_terms
 from billing.subscriptions.services.amounts import lines_amounts
-from billing.subscriptions.services.charges import charge_claim, charge_pay, period_description
+from billing.subscriptions.services.charges import charge_build, charge_pay, period_description
 from billing.subscriptions.services.lifetime import lifetime_extra_lines
 from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.shared_login_surcharge import shared_login_surcharge_lines
@@ -25,7 +25,25 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
     waiting for it (BIL-3), and claim one charge per period. The unique constraint on
     (subscription, period start) makes a second worker's claim fail rather than double-bill."""
     subscription = Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription_id)
+    charges = renewal_charges(subscription=subscription, at=at)
+    subscription.save()
     claimed: list[Charge] = []
+    for charge in charges:
+        try:
+            with transaction.atomic():
+                charge.save()
+        except IntegrityError:
+            continue
+        claimed.append(charge)
+    if claimed and subscription.account.plan_name != subscription.plan.name:
+        Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
+    return claimed
+
+
+def renewal_charges(*, subscription: Subscription, at: datetime) -> list[Charge]:
+    """Advance the (locked) subscription in memory through every period started by `at` and
+    return one unsaved renewal charge per period; the caller saves both (one account or a batch)."""
+    charges: list[Charge] = []
     while subscription.status != SubscriptionStatus.ENDED and subscription.period_end <= at:
         previous = proration.Period(subscription.period_start, subscription.period_end)
         start = subscription.period_end
@@ -39,7 +57,6 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
         # anchor's next boundary.
         period = proration.period_from(subscription.anchor, subscription.cycle, start)
         subscription.period_start, subscription.period_end = period.start, period.end
-        subscription.save()
         terms = subscription_terms(subscription, period.start)
         currency = currency_of(subscription.plan, period.start)
         description = period_description(
@@ -50,20 +67,18 @@ def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
             *shared_login_surcharge_lines(subscription, period),
             *lifetime_extra_lines(subscription, previous),
         ]
-        charge = charge_claim(
-            subscription=subscription,
-            kind=ChargeKind.RENEWAL,
-            key=f"renewal:{subscription.pk}:{period.start.isoformat()}",
-            period=period,
-            amounts=lines_amounts(account=subscription.account, lines=lines, currency=currency, at=period.start),
-            description=description,
-            lines=lines,
+        charges.append(
+            charge_build(
+                subscription=subscription,
+                kind=ChargeKind.RENEWAL,
+                key=f"renewal:{subscription.pk}:{period.start.isoformat()}",
+                period=period,
+                amounts=lines_amounts(account=subscription.account, lines=lines, currency=currency, at=period.start),
+                description=description,
+                lines=lines,
+            )
         )
-        if charge is not None:
-            claimed.append(charge)
-    if claimed and subscription.account.plan_name != subscription.plan.name:
-        Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
-    return claimed
+    return charges
 
 
 def billing_due(*, account: Account, at: datetime) -> Subscription | None:

@@ -1,0 +1,375 @@
+"""BIL-1 in batches: bill many subscriptions with a handful of statements each.
+
+One batch runs in three steps, each keeping the per-account path's guarantees:
+1. claim: lock the batch's due subscriptions, advance them in memory (`renewal_charges`, the same
+   pricing and tax decision as one account), then insert every charge in one
+   `INSERT … ON CONFLICT DO NOTHING RETURNING`: the unique (subscription, period start) keeps a
+   rerun or a second worker harmless — only the charges this batch inserted are its to pay;
+2. pay: ask the processor per charge with its idempotency key, outside any database lock, a
+   few at a time (a thread pool);
+3. record: one transaction writes the attempts, the paid charges, their invoices (the same
+   `finalise` as one invoice), lines and audit rows, hands failures to dunning, and takes the
+   invoice numbers last, in one statement for the whole batch (`numbering.numbers_assign`), so
+   the series is locked for one statement and a failure burns no number. Receipts (in each
+   Owner's language, BIL-6) and PDFs are queued after the commit.
+"""
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+
+from accounts.lifecycle import account_activate, audit
+from accounts.models import Account, AccountStatus
+from billing.models import BillingProfile, CustomDelivery, DocumentKind, DocumentLine, Invoice
+from billing.services.common import BillingError, billing_audit
+from billing.services.deliveries import unbilled_deliveries
+from billing.services.documents import _new_invoice
+from billing.services.issuing import finalise, hold, line_objects
+from billing.services.numbering import numbers_assign
+from billing.subscriptions import proration
+from billing.subscriptions.choices import ChargeKind, ChargeStatus, SubscriptionStatus
+from billing.subscriptions.gateway import ChargeResult, gateway_for
+from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Subscription
+from billing.subscriptions.services.audit_and_mail import owner_mail
+from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot
+from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD
+from billing.subscriptions.services.renewals import renewal_charges
+from billing.tasks import pdf_render_enqueue
+from billing.tax import LineInput, TaxDecision
+from config.clock import now
+from core.models import AuditDomain
+from core.transitions import transition
+
+log = logging.getLogger(__name__)
+ACTOR = "job:subscriptions_billing_run"
+BILLABLE = (AccountStatus.ACTIVE, AccountStatus.REACTIVATED)
+
+
+@dataclass
+class BatchResult:
+    paid: list[Charge] = field(default_factory=list)
+    failed: list[Charge] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock_seconds: float = 0.0
+
+
+def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
+    """Step 1: the renewal charges of every period started by `at`, claimed by this batch."""
+    with transaction.atomic():
+        # Locked in id order (no deadlock with a second worker); rows another worker advanced
+        # meanwhile no longer match `period_end <= at` when the lock is granted.
+        subscriptions = list(
+            Subscription.objects.select_for_update(of=("self",))
+            .select_related("account", "plan", "pending_plan")
+            .filter(
+                pk__in=subscription_ids,
+                status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE],
+                period_end__lte=at,
+                account__status__in=BILLABLE,
+                account__deleted_at__isnull=True,
+            )
+            .order_by("pk")
+        )
+        built = [charge for s in subscriptions for charge in renewal_charges(subscription=s, at=at)]
+        if not built:
+            return []
+        Subscription.objects.bulk_update(
+            subscriptions,
+            ["plan", "seats", "cycle", "anchor", "period_start", "period_end", "pending_plan", "pending_seats"]
+            + ["pending_cycle"],
+        )
+        claimed = _insert_ignoring_taken(built)
+        renamed = [s for s in subscriptions if s.account.plan_name != s.plan.name]
+        for subscription in renamed:
+            Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
+    return claimed
+
+
+def _insert_ignoring_taken(charges: list[Charge]) -> list[Charge]:
+    """One INSERT for the batch; a period claimed already (a rerun, a second worker) is skipped."""
+    fields = [f for f in Charge._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(getattr(c, f.attname), connection) for c in charges for f in fields]
+    sql = (
+        f"INSERT INTO {Charge._meta.db_table} ({columns}) VALUES {', '.join([row] * len(charges))} "
+        "ON CONFLICT DO NOTHING RETURNING id, key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = dict((key, pk) for pk, key in cursor.fetchall())
+    claimed = []
+    for charge in charges:
+        if charge.key in ids:
+            charge.pk = ids[charge.key]
+            claimed.append(charge)
+    return claimed
+
+
+@dataclass
+class Attempt:
+    charge: Charge
+    method: PaymentMethod | None
+    result: ChargeResult | None  # None: the processor did not answer
+    at: datetime
+
+
+def batch_pay(*, charges: list[Charge], workers: int | None = None) -> list[Attempt]:
+    """Step 2: one processor call per charge (attempt 1, its own idempotency key), no lock held."""
+    if not charges:
+        return []
+    account_ids = {c.account_id for c in charges}
+    methods = {
+        m.account_id: m
+        for m in PaymentMethod.objects.filter(account_id__in=account_ids, is_current=True).order_by("created_at")
+    }
+    profiled = set(BillingProfile.objects.filter(account_id__in=account_ids).values_list("account_id", flat=True))
+    workers = workers or getattr(settings, "KONTO_BILLING_PROCESSOR_THREADS", 4)
+
+    at = now()  # read here: the pool's threads do not see the run's (frozen) clock
+
+    def attempt(charge: Charge) -> Attempt:
+        method = methods.get(charge.account_id)
+        try:
+            if charge.amount == 0:
+                result = ChargeResult(True, "")
+            elif charge.account_id not in profiled:
+                result = ChargeResult(False, "", NO_BILLING_DETAILS)  # an invoice needs the buyer (LTD-7)
+            elif method is None:
+                result = ChargeResult(False, "", NO_PAYMENT_METHOD)
+            else:
+                result = gateway_for(method.gateway).charge(
+                    token=method.token,
+                    amount=charge.amount,
+                    currency=charge.currency,
+                    idempotency_key=f"{charge.key}#1",
+                    at=at,
+                )
+            return Attempt(charge, method, result, at)
+        except Exception:  # noqa: BLE001 — unanswered: stays pending, retried with the same key
+            log.exception("billing run: charge %s not attempted", charge.pk)
+            return Attempt(charge, method, None, at)
+        finally:
+            if threads:  # the sandbox processor writes its ledger through this thread's connection
+                connections.close_all()
+
+    # Threads have connections of their own: only when the claim is committed (not inside a
+    # caller's transaction, where they could not see its rows).
+    threads = workers > 1 and len(charges) > 1 and not connection.in_atomic_block
+    if not threads:
+        return [attempt(c) for c in charges]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(attempt, charges))
+
+
+def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
+    """Step 3: record every answer in one transaction, invoices numbered by its last statement."""
+    result = BatchResult()
+    if not attempts:
+        return result
+    issued: list = []
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Charge.objects.select_for_update()
+            .select_related("account", "subscription")
+            .filter(pk__in=[a.charge.pk for a in attempts], status=ChargeStatus.PENDING, attempts=0)
+        }
+        # Another path may have recorded one meanwhile; an unanswered one is retried next run.
+        mine = [a for a in attempts if a.charge.pk in locked and a.result is not None]
+        drafts = _invoices_finalise([a for a in mine if a.result.succeeded], result)
+        mine = [a for a in mine if not a.result.succeeded or a.charge.pk in drafts]  # errors: retried later
+        ChargeAttempt.objects.bulk_create(
+            [
+                ChargeAttempt(
+                    charge_id=a.charge.pk,
+                    at=a.at,
+                    succeeded=a.result.succeeded,
+                    code=a.result.code,
+                    gateway_ref=a.result.reference,
+                )
+                for a in mine
+            ]
+        )
+        for a in mine:
+            charge = locked[a.charge.pk]
+            charge.attempts, charge.payment_method = 1, a.method
+            charge.gateway_ref, charge.failure_code = a.result.reference, a.result.code
+            if a.result.succeeded:
+                result.paid.append(charge)
+            else:
+                charge_failed_record(charge, at=a.at, actor=actor)  # BIL-12: dunning, as for one account
+                result.failed.append(charge)
+        issued = _invoices_write(drafts, locked, actor=actor)
+        _paid_record(result.paid, at={a.charge.pk: a.at for a in mine}, actor=actor)
+        numbered = [(doc.pk, doc.paid_at, doc.payment) for doc in issued]
+        started = time.perf_counter()
+        numbers = numbers_assign(
+            kind=DocumentKind.INVOICE,
+            documents=numbered,
+            link=(Charge._meta.db_table, "invoice_id", "invoice_number"),
+        )
+        result.lock_seconds = time.perf_counter() - started
+    for charge in result.paid:
+        if charge.invoice_id in numbers:
+            charge.invoice_number = numbers[charge.invoice_id][1]
+    _after_commit(result.paid, [doc.pk for doc in issued])
+    return result
+
+
+@dataclass
+class Draft:
+    invoice: Invoice
+    lines: list[DocumentLine]
+    ready: bool
+    deliveries: list[CustomDelivery]
+    payment: dict[str, str]
+    at: datetime
+
+
+def _invoices_finalise(paid: list[Attempt], result: BatchResult) -> dict[int, Draft | None]:
+    """Each paid charge's invoice, in memory, with the charge's own tax decision (`finalise`,
+    as for one invoice); None for a charge that gets none (nothing to pay, no billing details).
+    A charge whose invoice is refused (BIL-14: identifiers missing) is left out: it stays
+    pending and the next run retries it with the same idempotency key."""
+    profiled = set(
+        BillingProfile.objects.filter(account_id__in={a.charge.account_id for a in paid}).values_list(
+            "account_id", flat=True
+        )
+    )
+    drafts: dict[int, Draft | None] = {}
+    for a in paid:
+        charge = a.charge
+        if charge.amount == 0 or charge.account_id not in profiled:
+            drafts[charge.pk] = None
+            continue
+        served = proration.Period(charge.period_start, charge.period_end)  # BIL-17: the seller's days
+        deliveries = unbilled_deliveries(charge.account, charge.currency)  # BIL-13, as one invoice
+        lines = [LineInput(d, Decimal(q), Decimal(u)) for d, q, u in charge.lines] or [
+            LineInput(charge.description, Decimal("1"), charge.net_amount)
+        ]
+        lines += [LineInput(d.description, Decimal("1"), d.price) for d in deliveries]
+        invoice = _new_invoice(charge.account, charge.currency, served.first_day, served.last_day)
+        objects = line_objects(lines, language=invoice.language)
+        decision = (
+            TaxDecision(charge.tax_treatment, charge.tax_country, charge.vat_rate) if charge.tax_treatment else None
+        )
+        try:
+            ready = finalise(invoice, objects, moment=a.at, decision=decision)
+        except BillingError as error:
+            log.warning("billing run: charge %s not invoiced: %s", charge.pk, error)
+            result.errors.append(f"{charge.account.slug}: not billed: {error}")
+            continue
+        if not ready:
+            invoice.issued_at = None  # BIL-16: held as a draft, no number
+        drafts[charge.pk] = Draft(invoice, objects, ready, deliveries, payment_snapshot(a.method), a.at)
+    return drafts
+
+
+def _invoices_write(drafts: dict[int, Draft | None], charges: dict[int, Charge], *, actor: str) -> list[Invoice]:
+    """Write the invoices (as drafts), their lines and audit rows in bulk; the numbers come last.
+    Returns the invoices to number, each carrying the payment it is marked paid with (BIL-17)."""
+    pending = [(pk, d) for pk, d in drafts.items() if d is not None]
+    if not pending:
+        return []
+    invoices = Invoice.objects.bulk_create([d.invoice for _, d in pending])
+    DocumentLine.objects.bulk_create(
+        [line for (_, d), invoice in zip(pending, invoices, strict=True) for line in _attach(d.lines, invoice)]
+    )
+    numbered = []
+    for (charge_id, draft), invoice in zip(pending, invoices, strict=True):
+        charges[charge_id].invoice_id = invoice.pk
+        if draft.deliveries:
+            CustomDelivery.objects.filter(pk__in=[d.pk for d in draft.deliveries]).update(invoice=invoice)
+        if not draft.ready:
+            hold(invoice, actor=actor)  # BIL-16: the held-invoice reaction marks it paid when issued
+            continue
+        billing_audit(
+            account=invoice.account,
+            actor=actor,
+            action=f"{invoice.kind}_issued",
+            document=invoice,
+            gross=str(invoice.gross_total),
+            currency=invoice.currency,
+        )
+        invoice.paid_at, invoice.payment = draft.at, draft.payment
+        billing_audit(
+            account=invoice.account,
+            actor=actor,
+            action="paid",
+            document=invoice,
+            paid_at=draft.at,
+            payment=draft.payment,
+        )
+        numbered.append(invoice)
+    return numbered
+
+
+def _attach(lines: list[DocumentLine], invoice: Invoice) -> list[DocumentLine]:
+    for line in lines:
+        line.document = invoice
+    return lines
+
+
+def _paid_record(paid: list[Charge], *, at: dict[int, datetime], actor: str) -> None:
+    """The paid charges in one UPDATE each's audit row (as `transition` writes it), then what
+    paying changes for the subscription and the account (BIL-12, ACC-4), as for one account."""
+    for charge in paid:
+        charge.status, charge.paid_at, charge.next_retry_at = ChargeStatus.PAID, at[charge.pk], None
+    Charge.objects.bulk_update(
+        paid,
+        ["status", "paid_at", "next_retry_at", "attempts", "payment_method", "gateway_ref", "failure_code"]
+        + ["invoice_id"],
+    )
+    for charge in paid:
+        audit(
+            account=charge.account,
+            actor=actor,
+            action=f"charge:{ChargeStatus.PAID}",
+            reason="payment received",
+            before=ChargeStatus.PENDING,
+            after=ChargeStatus.PAID,
+            domain=AuditDomain.BILLING,
+            data={
+                "charge": charge.pk,
+                "amount": str(charge.amount),
+                "currency": charge.currency,
+                "attempt": charge.attempts,
+                "code": charge.failure_code,
+            },
+        )
+    overdue = set(
+        Charge.objects.filter(subscription__in=[c.subscription_id for c in paid], status=ChargeStatus.FAILED)
+        .exclude(kind=ChargeKind.REFUND)
+        .values_list("subscription_id", flat=True)
+    )
+    for charge in paid:
+        subscription, account = charge.subscription, charge.account
+        if charge.subscription_id in overdue:
+            continue
+        if subscription.status == SubscriptionStatus.PAST_DUE:
+            transition(subscription, to=SubscriptionStatus.ACTIVE, actor=actor, reason="overdue charges paid")
+        if account.status in (AccountStatus.TRIAL, AccountStatus.SUSPENDED, AccountStatus.REACTIVATED):
+            account_activate(account=account, actor=actor, reason="payment received", plan_name=subscription.plan.name)
+
+
+def _after_commit(paid: list[Charge], documents: list[int]) -> None:
+    """Receipts (BIL-6: the Owner's language, naming the invoice) and PDFs, once committed."""
+    for charge in paid:
+        if charge.amount > 0:
+            with transaction.atomic():
+                owner_mail(
+                    charge.account,
+                    "subscriptions_receipt",
+                    {"charge": charge, "method": str(charge.payment_method or "")},
+                )
+    if getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True):
+        for pk in documents:  # at once when committed; inside a caller's transaction, after it
+            transaction.on_commit(partial(pdf_render_enqueue, pk))
