@@ -21,6 +21,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.models import MailLog, MailStatus
 from config.clock import now
+from core import hooks
 
 # How long an undelivered message is kept for retries, and so how far back the job looks.
 RETRY_WINDOW = timedelta(days=1)
@@ -64,6 +65,13 @@ def mail_attempt(log_id: int, message: dict[str, Any]) -> bool:
         mail.attach_alternative(message["html"], "text/html")
     attempted = {"attempts": F("attempts") + 1}
     try:
+        for reference in message.get("attachments", ()):
+            # (filename, bytes, mimetype) from the app that owns the file; None: it is missing,
+            # and the mail waits for it like for a refusing server.
+            attachment = hooks.mail_attachment(reference)
+            if attachment is None:
+                raise LookupError(f"attachment {reference} not available")
+            mail.attach(*attachment)
         mail.send()
     except Exception as exc:  # noqa: BLE001 - any transport failure is recorded and retried, not raised
         MailLog.objects.filter(pk=log_id).update(error=f"{exc.__class__.__name__}: {exc}"[:2000], **attempted)

@@ -35,6 +35,7 @@ def mail_send(
     account: Account | None = None,
     marketing: bool = False,
     secret: Iterable[str] = (),
+    attachments: Iterable[dict[str, Any]] = (),
 ) -> MailLog:
     """Render, log and (after commit) deliver one e-mail.
 
@@ -42,7 +43,11 @@ def mail_send(
     it may go (consent, restriction, objection) and adds the one-click unsubscribe link.
     `secret` names context values that must not reach the log (links that log in, reset,
     confirm or download, codes); the mailer also finds links with tokens and codes itself
-    (accounts/mail_redact.py). The log keeps a note that one was sent; the mail keeps it."""
+    (accounts/mail_redact.py). The log keeps a note that one was sent; the mail keeps it.
+
+    `attachments` are references, not bytes (e.g. {"kind": "document_pdf", "id": 42}): the app
+    that owns the file resolves one when the mail is delivered (core.hooks.mail_attachment), so
+    neither the log nor the retry outbox holds a file."""
     context = {**(context or {}), "portal_name": "Kontoportal"}
     suppressed = False
     if marketing:
@@ -70,6 +75,6 @@ def mail_send(
     )
     if not suppressed:
         # The mail itself goes out from memory: the log row no longer holds its links and codes.
-        message = {"to": to, "subject": subject[:255], "body": body, "html": html}
+        message = {"to": to, "subject": subject[:255], "body": body, "html": html, "attachments": list(attachments)}
         transaction.on_commit(lambda: mail_deliver_first(log.pk, message))
     return log

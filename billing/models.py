@@ -388,4 +388,5 @@ class CustomDelivery(models.Model):
 
 
 # Declared in their own module (this one is long); imported here so Django registers them.
+from billing.models_mail import DocumentMail, DocumentMailKind  # noqa: E402, F401
 from billing.tax_registration import TaxRegime, TaxRegistration, TaxThresholdCheck  # noqa: E402, F401

@@ -16,7 +16,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from billing.document_mail import PDF_ATTACHMENT, document_mail_due
 from billing.models import Document, DocumentKind, DocumentStatus, TaxTreatment
+from billing.party_ids import party_identifiers
 from billing.payment_texts import paid_sentence
 from config.clock import seller_zone
 from core import hooks
@@ -53,6 +55,9 @@ def document_html(document: Document) -> str:
                 "paid_sentence": paid_sentence(document),
                 "seller": document.seller,
                 "buyer": document.buyer,
+                # BIL-14: the identifiers the e-invoice carries, printed too.
+                "seller_ids": party_identifiers(document.seller),
+                "buyer_ids": party_identifiers(document.buyer),
             },
         )
 
@@ -72,7 +77,10 @@ def document_pdf_store(*, document_id: int) -> Document:
     """Render and store a document's PDF unless it exists already (idempotent: a second task,
     or the `billing_render_missing_pdfs` job, finds the hash and stops)."""
     document = Document.objects.get(pk=document_id)
-    if document.pdf_sha256 or document.status == DocumentStatus.DRAFT:
+    if document.pdf_sha256:
+        document_mail_due(document_id=document_id)  # sent already, unless a crash came between
+        return document
+    if document.status == DocumentStatus.DRAFT:
         return document
     # Render outside the lock: it takes tens of milliseconds and needs no row lock (as does the
     # e-invoice's build and validation behind the hook).
@@ -89,6 +97,8 @@ def document_pdf_store(*, document_id: int) -> Document:
         stored = default_storage.save(path, ContentFile(pdf))
         Document.objects.filter(pk=document_id, pdf_sha256="").update(pdf_file=stored, pdf_sha256=digest)
         transaction.on_commit(lambda: hooks.document_pdf_stored(document_id))
+        # BIL-14: the document's e-mail, with this PDF attached, once (billing/document_mail.py).
+        transaction.on_commit(lambda: document_mail_due(document_id=document_id))
     return Document.objects.get(pk=document_id)
 
 
@@ -105,3 +115,14 @@ def document_pdf_bytes(document: Document) -> bytes:
     if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
         raise PdfMissing(f"{document.number}: stored file does not match its hash")
     return data
+
+
+def pdf_attachment_resolve(reference: dict) -> tuple[str, bytes, str] | None:
+    """core.hooks.mail_attachment: the stored PDF a mail names (billing.document_mail), checked
+    against its hash; None while it is not stored (the mail waits and is retried)."""
+    if reference.get("kind") != PDF_ATTACHMENT:
+        return None
+    document = Document.objects.filter(pk=reference.get("id")).first()
+    if document is None or not document.pdf_sha256:
+        return None
+    return f"{document.number}.pdf", document_pdf_bytes(document), "application/pdf"

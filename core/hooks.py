@@ -74,3 +74,13 @@ document_einvoice: Hook[dict | None] = Hook("document_einvoice", default=None)
 # The same for a page of documents at once, {document id: what document_einvoice answers}, so a
 # list (Min konto's billing history) costs two queries, not two per row. Unknown → nothing.
 documents_einvoice: Hook[dict[int, dict | None]] = Hook("documents_einvoice", default={})
+
+# A mail attachment named by reference (accounts.mailer.mail_send(attachments=...)), resolved when
+# the mail is delivered: (filename, bytes, mimetype), or None when the file is not there (the
+# mail is retried). Unknown → None.
+mail_attachment: Hook[tuple[str, bytes, str] | None] = Hook("mail_attachment", default=None)
+
+# BIL-6 / BIL-14: the e-mail a card-paid invoice goes out with is the payment's receipt, sent once
+# the invoice's PDF is stored, with the PDF attached. True when such a receipt was sent; False →
+# billing sends its own document e-mail. Unknown → False.
+document_receipt_send: Hook[bool] = Hook("document_receipt_send", default=False)

@@ -265,7 +265,11 @@ def test_i18n_bil6_receipt_and_credit_note_mails_of_a_real_charge_read_in_the_ow
         invoice = Document.objects.get(pk=charge.invoice_id)
         # and staff, in their admin language, credit the invoice
         with django_capture_on_commit_callbacks(execute=True):
-            credit_note_issue(invoice=invoice, reason=STAFF_TEXT[language], render_pdf=False)
+            note = credit_note_issue(invoice=invoice, reason=STAFF_TEXT[language], render_pdf=False)
+        # the worker renders each PDF; the receipt and the credit-note mail follow with it (BIL-14)
+        with django_capture_on_commit_callbacks(execute=True):
+            for document in (invoice, note):
+                document_pdf_store(document_id=document.pk)
     # then the receipt and the credit-note mail read in the Owner's language
     templates = set(MailLog.objects.filter(account=account).values_list("template", flat=True))
     assert {"subscriptions_receipt", "billing_document_issued"} <= templates, templates

@@ -11,11 +11,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.mailer import mail_send
+from billing.document_mail import document_mail_later
 from billing.identifiers import slovak_business_missing, slovak_issue_refusal
 from billing.line_texts import line_text
 from billing.models import CustomDelivery, Document, DocumentKind, DocumentLine, ExchangeRate
-from billing.selectors import minkonto_documents_url
 from billing.services.common import BillingError, billing_audit
 from billing.services.numbering import number_and_issue
 from billing.services.profiles import buyer_snapshot, profile_of
@@ -231,16 +230,6 @@ def create_issued(
 
 
 def document_notify(document: Document) -> None:
-    """E-mail an issued document to its buyer snapshot's address, in the document's language: a
-    credit note reaches whoever received the invoice it cancels (BIL-8)."""
-    mail_send(
-        to=document.buyer["email"],
-        template="billing_document_issued",
-        language=document.language,
-        account=document.account,
-        context={
-            "document": document,
-            "is_credit_note": document.kind == DocumentKind.CREDIT_NOTE,
-            "url": minkonto_documents_url(document.account),
-        },
-    )
+    """E-mail an issued document to its buyer snapshot's address, in the document's language, with
+    its PDF attached: sent once the PDF is stored (billing/document_mail.py)."""
+    document_mail_later(document)

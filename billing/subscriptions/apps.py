@@ -15,7 +15,7 @@ class SubscriptionsConfig(AppConfig):
         # Its personal-data sources (payment methods, charges, price notices; GDPR-6).
         # A charge follows its invoice when a BIL-8 re-issue replaces it; charges are listed with
         # the invoices in Min konto's billing history. A held invoice of a paid charge is marked
-        # paid when it is issued (BIL-16).
+        # paid when it is issued (BIL-16). A paid charge's receipt carries its invoice's PDF (BIL-6).
         from billing.subscriptions import (  # noqa: F401
             chargeable,
             held_invoices,
@@ -24,3 +24,4 @@ class SubscriptionsConfig(AppConfig):
             personal_data,
             states,
         )
+        from billing.subscriptions.services import receipts  # noqa: F401

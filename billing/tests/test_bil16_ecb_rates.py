@@ -17,6 +17,7 @@ from billing.pdf import document_html
 from billing.services.corrections import billing_details_apply_to_last_invoice
 from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
+from billing.tests.pdf_worker import pdfs_rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,8 @@ def test_bil16_rate_imported_from_the_recorded_file_issues_the_held_invoice_with
         Decimal("29.15"),
     )
     assert "29,15 EUR" in document_html(invoice) and "1 EUR = 7,461200 DKK" in document_html(invoice)
-    # and the customer's mail follows the issue, with the number
+    # and the customer's mail follows the issue, with the number (and the PDF, once rendered: BIL-14)
+    pdfs_rendered(django_capture_on_commit_callbacks)
     assert [m.subject for m in mailoutbox] == [f"Faktura {invoice.number}"]
 
 

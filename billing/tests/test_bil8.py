@@ -11,6 +11,7 @@ from django_tenants.utils import tenant_context
 
 from accounts.users.models import Role, User
 from billing.models import Document, DocumentStatus, Invoice
+from billing.pdf import document_pdf_store
 from billing.services.common import BillingError
 from billing.services.corrections import billing_details_apply_to_last_invoice
 from billing.services.documents import invoice_issue
@@ -45,6 +46,9 @@ def test_bil8_reissue_on_day_15_gives_credit_note_and_new_invoice(
     with time_machine.travel(ISSUED + timedelta(days=15, hours=10), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             credit, new = billing_details_apply_to_last_invoice(account=account_a, actor="owner@alfa.dk")
+        with django_capture_on_commit_callbacks(execute=True):  # the worker: each PDF, then its mail
+            for document in (credit, new):
+                document_pdf_store(document_id=document.pk)
     # then the old invoice is cancelled and the new one carries the new details and decision
     assert Invoice.objects.get(pk=last_invoice.pk).status == DocumentStatus.VOID
     assert credit.credited_invoice_id == last_invoice.pk and credit.gross_total == -last_invoice.gross_total

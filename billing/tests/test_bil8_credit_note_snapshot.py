@@ -22,6 +22,7 @@ from billing.services.corrections import billing_details_apply_to_last_invoice
 from billing.services.documents import invoice_issue
 from billing.services.profiles import billing_profile_update
 from billing.tests.conftest import DK_VAT, seats
+from billing.tests.pdf_worker import pdfs_rendered
 
 pytestmark = pytest.mark.django_db
 ISSUED = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
@@ -80,6 +81,7 @@ def test_bil8_credit_note_keeps_the_original_buyer_after_the_owner_became_a_priv
     assert new.buyer["name"] == "Karen Privat" and new.buyer["company"] == "" and new.buyer["vat_number"] == ""
     assert new.tax_treatment != "reverse_charge" and new.vat_rate == 25 and "196" not in new.tax_note
     # the credit note went to the address that received the invoice, the new invoice to the new one
+    pdfs_rendered(django_capture_on_commit_callbacks)  # each mail carries its PDF (BIL-14)
     sent = {message.subject: message.to for message in mailoutbox}
     assert sent == {
         f"Kreditnota {credit.number}": ["billing@alfa.example"],
@@ -145,6 +147,7 @@ def test_bil8_each_document_is_mailed_in_its_own_language(
         )
     # then the credit note speaks the cancelled invoice's language, the new invoice the account's
     assert (credit.language, new.language) == ("da", "nb")
+    pdfs_rendered(django_capture_on_commit_callbacks)  # each mail carries its PDF (BIL-14)
     bodies = {message.to[0]: message.body for message in mailoutbox}
     assert "Vi har udstedt kreditnota" in bodies["billing@alfa.example"]
     assert "Vi har utstedt faktura" in bodies[PRIVATE["email"]]

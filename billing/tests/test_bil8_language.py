@@ -45,7 +45,8 @@ def test_bil8_credit_note_lines_are_in_the_buyers_language_not_the_staff_members
     # then the line keeps its code, and the PDF the buyer gets reads Norwegian
     line = note.lines.get()
     assert (line.code, line.params) == (CREDIT_OF_INVOICE, {"number": invoice.number})
-    text = pdf_text(document_pdf_store(document_id=note.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        text = pdf_text(document_pdf_store(document_id=note.pk))
     assert f"Kreditering av faktura {invoice.number}" in text
     assert "Kreditering af" not in text
     # and so does the e-mail that announces it

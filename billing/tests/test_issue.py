@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from billing.models import Document, DocumentStatus, Invoice
+from billing.pdf import document_pdf_store
 from billing.services.common import BillingError
 from billing.services.corrections import credit_note_issue
 from billing.services.documents import document_issue, invoice_draft_create, invoice_issue
@@ -131,6 +132,10 @@ def test_bil11_issue_mails_the_buyer_in_its_language(
     make_profile(account_b, country="NO")
     with django_capture_on_commit_callbacks(execute=True):
         invoice = invoice_issue(account=account_b, lines=seats(), currency="EUR", render_pdf=False)
+    assert not mailoutbox  # BIL-14: it waits for its PDF, which it carries
+    with django_capture_on_commit_callbacks(execute=True):
+        document_pdf_store(document_id=invoice.pk)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == f"Faktura {invoice.number}"
     assert "/min-konto/billing/" in mailoutbox[0].body
+    assert [name for name, _content, _type in mailoutbox[0].attachments] == [f"{invoice.number}.pdf"]

@@ -35,9 +35,11 @@ def owner_contact(account: Account) -> tuple[str, str] | None:
     return None
 
 
-def owner_mail(account: Account, template: str, context: dict[str, Any]) -> Any:
+def owner_mail(
+    account: Account, template: str, context: dict[str, Any], *, attachments: list[dict[str, Any]] | None = None
+) -> Any:
     """E-mail the Owner. Pass codes and lazy texts in `context`, not translated sentences: the
-    mailer renders everything in the Owner's language."""
+    mailer renders everything in the Owner's language. `attachments`: references (mail_send)."""
     contact = owner_contact(account)
     if contact is None:
         return None
@@ -48,4 +50,5 @@ def owner_mail(account: Account, template: str, context: dict[str, Any]) -> Any:
         language=language,
         account=account,
         context={"account": account, "url": account_url(account, "/min-konto/plan/"), **context},
+        attachments=attachments or (),
     )

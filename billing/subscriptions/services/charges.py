@@ -31,6 +31,7 @@ from billing.subscriptions.models import BillingSettings, Charge, ChargeAttempt,
 from billing.subscriptions.selectors import payment_method_current
 from billing.subscriptions.services.amounts import Amounts
 from billing.subscriptions.services.audit_and_mail import SYSTEM, owner_mail, subscription_audit
+from billing.subscriptions.services.receipts import receipt_mail
 from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD, decline_message
 from billing.tax import LineInput, TaxDecision
 from billing.waiting import WaitingFor
@@ -200,8 +201,9 @@ def _charge_succeeded(charge: Charge, *, at: datetime, actor: str) -> None:
     elif account.plan_name != subscription.plan.name:
         Account.objects.filter(pk=account.pk).update(plan_name=subscription.plan.name)
     if charge.amount > 0:
-        method = charge.payment_method
-        owner_mail(charge.account, "subscriptions_receipt", {"charge": charge, "method": str(method or "")})
+        # BIL-6: one e-mail per payment, the receipt; it carries the invoice's PDF (BIL-14), so
+        # it follows the PDF's store when an invoice was issued (services/receipts.py).
+        receipt_mail(charge, invoice=invoice)
 
 
 def charge_failed_record(charge: Charge, *, at: datetime, actor: str) -> None:

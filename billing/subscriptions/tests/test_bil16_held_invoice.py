@@ -18,6 +18,7 @@ from billing.subscriptions.models import Charge, Plan
 from billing.subscriptions.services.start import subscription_start
 from billing.subscriptions.tests.conftest import billing_profile_ensure
 from billing.subscriptions.tests.test_payments import add_card
+from billing.tests.pdf_worker import pdfs_rendered
 
 RECORDED = Path(__file__).parents[2] / "tests" / "data" / "ecb-eurofxref-daily-2026-03-02.xml"
 MORNING = timezone.make_aware(datetime(2026, 3, 2, 10, 0))  # before the ECB's 16:00 publication
@@ -51,4 +52,5 @@ def test_bil16_paid_charge_whose_invoice_waits_for_the_rate_gets_its_receipt_the
     assert invoice.tax_point == date(2026, 3, 2) and invoice.eur_rate == Decimal("1.083400")
     assert invoice.vat_total_eur == (invoice.vat_total / Decimal("1.0834")).quantize(Decimal("0.01"))
     assert charge.invoice_number == invoice.number
+    pdfs_rendered(django_capture_on_commit_callbacks)  # the mail carries the PDF (BIL-14)
     assert any(invoice.number in m.subject for m in mailoutbox)

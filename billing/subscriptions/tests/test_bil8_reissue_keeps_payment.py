@@ -14,6 +14,7 @@ from billing.services.profiles import billing_profile_update
 from billing.subscriptions.models import Charge, ChargeAttempt, Plan
 from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.tests.conftest import subscribe
+from billing.tests.pdf_worker import pdfs_rendered
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
@@ -58,6 +59,7 @@ def test_bil8_reissued_invoice_is_paid_with_the_original_payment_and_nothing_is_
     charge.refresh_from_db()
     assert (charge.invoice_id, charge.invoice_number) == (new.pk, new.number)
     # and the new invoice's e-mail says it is paid, to the new address, with no due date
+    pdfs_rendered(django_capture_on_commit_callbacks)  # it carries the PDF (BIL-14)
     mail = next(m for m in mailoutbox if new.number in m.subject)
     assert mail.to == ["nora@privat.example"]
     assert "Betalt med Visa •••• 4242 den 29.11.2026" in mail.body and "forfald" not in mail.body.lower()

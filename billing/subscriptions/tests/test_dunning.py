@@ -15,6 +15,7 @@ from billing.subscriptions.services.payment_methods import payment_method_add_ca
 from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.services.start import subscription_start
 from billing.subscriptions.tests.conftest import billing_profile_ensure, seller_ensure, subscribe
+from billing.tests.pdf_worker import pdfs_rendered
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -30,7 +31,7 @@ def run_jobs_at(moment: datetime) -> None:
 
 
 def test_bil12_month_rehearsal_conversion_renewal_dunning_suspension_and_back(
-    account_a: Account, account_b: Account, plans: dict[str, Plan]
+    account_a: Account, account_b: Account, plans: dict[str, Plan], django_capture_on_commit_callbacks
 ) -> None:
     seller_ensure()
     # given two trials converting on 1 March (ACC-4); Bravo's card expires at the end of March
@@ -75,6 +76,7 @@ def test_bil12_month_rehearsal_conversion_renewal_dunning_suspension_and_back(
     assert paid.status == ChargeStatus.PAID and paid.invoice_number
     account_b.refresh_from_db()
     assert account_b.status == AccountStatus.ACTIVE
+    pdfs_rendered(django_capture_on_commit_callbacks)  # each receipt carries its invoice's PDF (BIL-14)
     assert MailLog.objects.filter(account=account_b, template="subscriptions_receipt").count() == 2
     # and on 1 May both renew normally
     with time_machine.travel(datetime(2026, 5, 1, 9, 30, tzinfo=UTC), tick=False):

@@ -8,6 +8,7 @@ import time_machine
 
 from accounts.models import Account, AccountStatus, MailLog
 from billing.models import Invoice
+from billing.pdf import document_pdf_store
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge, PaymentMethod, Plan, Subscription
 from billing.subscriptions.sandbox_books import SandboxTransaction
@@ -89,6 +90,8 @@ def test_bil6_successful_charge_mails_receipt_to_owner_in_their_language(
     add_card(trial_account_a)
     with django_capture_on_commit_callbacks(execute=True):
         subscription_start(account=trial_account_a, plan=plans["team"], seats=1, cycle="monthly", actor="o")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker renders the invoice's PDF
+        document_pdf_store(document_id=Charge.objects.get(account=trial_account_a).invoice_id)
     receipt = MailLog.objects.get(template="subscriptions_receipt", account=trial_account_a)
     assert receipt.recipient == "owner@alfa.dk" and receipt.language == "da"
     assert "29,00 USD" in receipt.subject and "Visa •••• 4242" in receipt.body
