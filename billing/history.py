@@ -3,16 +3,17 @@ with its state in words, 25 to a page.
 
 Payments are the subscription engine's charges; billing does not import it (tests/test_layering.py),
 so the engine answers the `payment_rows` hook with rows already worded in the active language.
-Documents are paged by their keys first and only the page's rows are loaded, so a page costs the
-same few queries however long the history is.
+Documents are paged by their keys first and only the page's rows are loaded (each invoice's credit
+note numbers with it), so a page costs the same few queries however long the history is.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef
 from django.urls import reverse
 
 from accounts.models import Account
@@ -50,7 +51,7 @@ _STATE = {DocumentStatus.PAID: "paid", DocumentStatus.VOID: "void", DocumentStat
 
 def document_row(document: Document, *, einvoice: dict | None = None) -> HistoryRow:
     is_credit = document.kind == DocumentKind.CREDIT_NOTE
-    credits = [note.number for note in document.credit_notes.all()] if not is_credit else []
+    credits = list(document.credit_numbers or []) if not is_credit else []
     return HistoryRow(
         when=document.issued_at,
         kind=document.kind,
@@ -78,10 +79,16 @@ def billing_history(*, account: Account, page: int | str | None) -> Page:
     keys.sort(key=lambda key: (key[0], key[1]), reverse=True)
     current = Paginator(keys, PAGE_SIZE).get_page(page)
     wanted = [item for _when, _pk, item in current.object_list if isinstance(item, int)]
-    notes = Prefetch(
-        "credit_notes", queryset=Document.objects.exclude(status=DocumentStatus.DRAFT).order_by("sequence")
+    # Each invoice's credit notes (their numbers, in issue order) read with it, in the same query.
+    notes = (
+        Document.objects.filter(credited_invoice=OuterRef("pk"))
+        .exclude(status=DocumentStatus.DRAFT)
+        .order_by("sequence")
+        .values("number")
     )
-    documents = account_documents(account=account).filter(pk__in=wanted).prefetch_related(notes).in_bulk()
+    documents = (
+        account_documents(account=account).filter(pk__in=wanted).annotate(credit_numbers=ArraySubquery(notes)).in_bulk()
+    )
     # BIL-14: each document's e-invoice status and XML links, for the whole page at once.
     einvoices = documents_einvoice(list(documents.values()))
     current.object_list = [

@@ -46,9 +46,12 @@ def plans_offered() -> QuerySet[Plan]:
     return Plan.objects.filter(is_public=True).order_by("rank")
 
 
-def terms_of(*, plan: Plan, seats: int, cycle: str, at: datetime, included_seats: int = 0) -> proration.Terms:
-    """Terms priced at `at`. Seats included for life (LTD-4) are not billed."""
-    price = price_at(plan=plan, at=at)
+def terms_of(
+    *, plan: Plan, seats: int, cycle: str, at: datetime, included_seats: int = 0, price: PlanPrice | None = None
+) -> proration.Terms:
+    """Terms priced at `at` (`price`: the version in force then, when the caller has read it).
+    Seats included for life (LTD-4) are not billed."""
+    price = price or price_at(plan=plan, at=at)
     billable = max(seats - included_seats, 0)
     return proration.Terms(
         plan=plan.code, seats=billable, cycle=cycle, unit_price=price.per_agent(cycle), rank=plan.rank
@@ -65,10 +68,12 @@ def subscription_terms(subscription: Subscription, at: datetime) -> proration.Te
     )
 
 
-def next_period_terms(subscription: Subscription) -> proration.Terms:
-    """What the next period will bill: pending changes applied, at the price in force then."""
+def next_period_terms(subscription: Subscription, price: PlanPrice | None = None) -> proration.Terms:
+    """What the next period will bill: pending changes applied, at the price in force then
+    (`price`, when the caller has read it)."""
     at = subscription.period_end
     return terms_of(
+        price=price,
         plan=subscription.pending_plan or subscription.plan,
         seats=subscription.pending_seats or subscription.seats,
         cycle=subscription.pending_cycle or subscription.cycle,

@@ -20,12 +20,12 @@ from billing.models import BillingProfile
 from billing.subscriptions import selectors
 from billing.subscriptions.choices import ChargeStatus, Cycle
 from billing.subscriptions.forms import CardForm, ConfirmChangeForm, PayPalForm, PlanChoiceForm
+from billing.subscriptions.plan_page import charges_page, prices_read
 from billing.subscriptions.services.amounts import amounts_for
 from billing.subscriptions.services.changes import change_apply, change_preview
 from billing.subscriptions.services.charges import overdue_pay
 from billing.subscriptions.services.payment_methods import payment_method_add_card, payment_method_add_paypal
 from billing.subscriptions.services.prepaid import prepaid_left
-from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.refusals import PaymentDeclined, StalePreview, SubscriptionError, decline_message
 from billing.subscriptions.services.start import subscription_start, subscription_start_quote
 from config.clock import now
@@ -41,25 +41,31 @@ def _has_billing_profile(account: Any) -> bool:
 @login_required
 def minkonto(request: HttpRequest) -> HttpResponse:
     account = request.tenant
+    at = now()
+    # Issue 14: every price read once, the plans with it; the history page and the overdue
+    # payments in one query (plan_page.py).
+    plans, price_at = prices_read()
     subscription = selectors.subscription_of(account)
-    next_terms = selectors.next_period_terms(subscription) if subscription else None
-    next_amounts = (
-        amounts_for(
+    next_amounts = None
+    if subscription:
+        next_plan = subscription.pending_plan or subscription.plan
+        next_terms = selectors.next_period_terms(subscription, price=price_at(next_plan, subscription.period_end))
+        next_amounts = amounts_for(
             account=account,
             net=next_terms.price,
-            currency=currency_of(subscription.plan, subscription.period_end),
+            currency=price_at(subscription.plan, subscription.period_end).currency,
             at=subscription.period_end,
         )
-        if subscription
-        else None
-    )
     # BIL-10: the prepayment the subscription lives on, with the value still unused.
-    prepaid = selectors.prepaid_running(subscription, now()) if subscription else None
+    prepaid = selectors.prepaid_running(subscription, at) if subscription else None
     initial = (
         {"plan": subscription.plan.code, "seats": subscription.seats, "cycle": subscription.cycle}
         if subscription
         else {"plan": "team", "seats": 2, "cycle": "monthly"}
     )
+    form = PlanChoiceForm(initial=initial)
+    form.fields["plan"].choices = [(plan.code, str(plan)) for plan in plans]  # the plans read above
+    charges, overdue = charges_page(account=account, page=request.GET.get("page"))
     return render(
         request,
         "subscriptions/minkonto.html",
@@ -68,21 +74,18 @@ def minkonto(request: HttpRequest) -> HttpResponse:
             "subscription": subscription,
             "next_amounts": next_amounts,
             "prepaid": prepaid,
-            "prepaid_left": prepaid_left(prepaid, now()) if prepaid else None,
+            "prepaid_left": prepaid_left(prepaid, at) if prepaid else None,
             "method": selectors.payment_method_current(account),
-            "charges": selectors.charges_of(account)[:24],
-            "overdue": selectors.overdue_charges(account),
-            "form": PlanChoiceForm(initial=initial),
+            "charges": charges,
+            "overdue": overdue,
+            "form": form,
             "plans": [
-                (
-                    plan,
-                    selectors.price_at(plan=plan, at=now()),
-                    [selectors.FEATURE_LABELS.get(f, f) for f in plan.features],
-                )
-                for plan in selectors.plans_offered()
+                (plan, price_at(plan, at), [selectors.FEATURE_LABELS.get(f, f) for f in plan.features])
+                for plan in plans
             ],
             "is_owner": request.user.role == Role.OWNER,
-            "has_billing_profile": _has_billing_profile(account),
+            # Read only where the page asks (no subscription yet): its branch is the only reader.
+            "has_billing_profile": subscription is not None or _has_billing_profile(account),
         },
     )
 
