@@ -9,10 +9,14 @@ mark the invoice paid (no PDF), log the receipt e-mail. Then it checks: one char
 transaction and one invoice per subscription and period. A second run over the same accounts
 must change nothing (idempotence) and is timed too.
 
-    .venv/bin/python bench/bench_billing_run.py [N=1000] [W=2]
+    .venv/bin/python bench/bench_billing_run.py [N=10000] [W=2] [N_OLD=500]
 
-The default (1,000 accounts) finishes in about 2 minutes on the shared 2-core machine; the
-issue's figure is `bench_billing_run.py 10000 2` (about a quarter of an hour there).
+Both paths in one run: first N_OLD accounts through the per-account job (the baseline; fewer
+accounts, it is slow), then N accounts through the batch path — the dispatcher's one query, the
+batches (KONTO_BILLING_BATCH_SIZE) taken by W worker processes as Celery workers take the
+`subscriptions.billing_batch` tasks. Printed: wall time, statements per account and, for the
+batch path, how long the invoice-number series was locked per batch. Then every batch is sent
+again: nothing may change.
 """
 
 import multiprocessing
@@ -159,7 +163,19 @@ def accounts_create(n: int) -> list[int]:
     return [a.pk for a in accounts]
 
 
-def _worker(queue: "multiprocessing.Queue[int | None]", done: "multiprocessing.Queue[int]") -> None:
+class _Counter:
+    """Counts the statements a worker sends (connection.execute_wrapper)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def _worker(queue, done) -> None:  # type: ignore[no-untyped-def]
+    """The per-account path: one `run_account_job` task per account (what beat fans out)."""
     _setup()
     from django.db import connection
 
@@ -167,72 +183,116 @@ def _worker(queue: "multiprocessing.Queue[int | None]", done: "multiprocessing.Q
     from config.jobs import get_job, run_for_account
 
     job = get_job("subscriptions_billing_run")
-    count = 0
+    count, counter = 0, _Counter()
     try:
-        while (account_id := queue.get()) is not None:
-            connection.set_schema_to_public()
-            account = Account.objects.get(pk=account_id)
-            run_for_account(job, account, AT, dry_run=False)
-            count += 1
+        with connection.execute_wrapper(counter):
+            while (account_id := queue.get()) is not None:
+                connection.set_schema_to_public()
+                account = Account.objects.get(pk=account_id)
+                run_for_account(job, account, AT, dry_run=False)
+                count += 1
     finally:
-        done.put(count)  # the parent never waits for a worker that died
+        done.put((count, counter.n, 0.0, 0))  # the parent never waits for a worker that died
 
 
-def run(account_ids: list[int], workers: int) -> float:
+def _batch_worker(queue, done) -> None:  # type: ignore[no-untyped-def]
+    """The batch path: what a Celery worker does with each `subscriptions.billing_batch` task."""
+    _setup()
+    from django.db import connection
+
+    from billing.subscriptions.batch_run import billing_batch_run
+    from config.clock import frozen_at
+
+    count, counter, locked, batches = 0, _Counter(), 0.0, 0
+    try:
+        with connection.execute_wrapper(counter), frozen_at(AT):
+            while (ids := queue.get()) is not None:
+                result = billing_batch_run(subscription_ids=ids, at=AT)
+                count, locked, batches = count + len(ids), locked + result.lock_seconds, batches + 1
+    finally:
+        done.put((count, counter.n, locked, batches))
+
+
+def run(items: list, workers: int, target=_worker) -> tuple[float, int, float, int]:  # type: ignore[no-untyped-def]
+    """Wall time, statements, seconds the number series was locked, batches."""
     ctx = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue = ctx.Queue()
     done: multiprocessing.Queue = ctx.Queue()
-    for pk in account_ids:
-        queue.put(pk)
+    for item in items:
+        queue.put(item)
     for _ in range(workers):
         queue.put(None)
-    processes = [ctx.Process(target=_worker, args=(queue, done)) for _ in range(workers)]
+    processes = [ctx.Process(target=target, args=(queue, done)) for _ in range(workers)]
     started = time.perf_counter()
     for process in processes:
         process.start()
-    handled = sum(done.get() for _ in processes)
+    results = [done.get() for _ in processes]
     for process in processes:
         process.join()
-    assert handled == len(account_ids)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    return wall, sum(r[1] for r in results), sum(r[2] for r in results), sum(r[3] for r in results)
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    n_old = int(sys.argv[3]) if len(sys.argv) > 3 else 500
     _setup()
     from django.conf import settings
 
     print(
-        f"database {settings.DATABASES['default']['NAME']} (throw-away), {n} accounts, {workers} worker processes, {os.cpu_count()} cores"
+        f"database {settings.DATABASES['default']['NAME']} (throw-away), {n} accounts on the batch path, "
+        f"{n_old} on the per-account path, {workers} worker processes, {os.cpu_count()} cores"
     )
     started = time.perf_counter()
     database_fresh()
-    ids = accounts_create(n)
-    print(f"setup (migrate + {n} accounts with a due subscription): {time.perf_counter() - started:.1f} s")
+    ids = accounts_create(n + n_old)
+    print(f"setup (migrate + {n + n_old} accounts with a due subscription): {time.perf_counter() - started:.1f} s")
 
     from django.db import connections
 
-    connections.close_all()  # the workers open their own
-    first = run(ids, workers)
-    print(f"billing run: {n} accounts billed in {first:.1f} s wall = {n / first:.0f} accounts/s with {workers} workers")
-
     from billing.models import Invoice
+    from billing.subscriptions.batch_run import batch_size, batches, due_subscription_ids
     from billing.subscriptions.models import Charge
     from billing.subscriptions.sandbox_books import SandboxTransaction
 
-    charges = Charge.objects.filter(kind="renewal")
-    assert charges.count() == n and charges.filter(status="paid").count() == n
-    assert charges.values("subscription", "period_start").distinct().count() == n
-    assert SandboxTransaction.objects.count() == n
-    assert Invoice.objects.count() == n
-    print(f"checked: {n} charges, {n} processor transactions, {n} invoices — one per subscription and period")
-    connections.close_all()
-    second = run(ids, workers)
-    assert Charge.objects.filter(kind="renewal").count() == n and Invoice.objects.count() == n
+    connections.close_all()  # the workers open their own
+    old_ids = ids[:n_old]
+    wall, queries, _, _ = run(old_ids, workers)
     print(
-        f"second run (idempotent, nothing to bill, nothing changed): {second:.1f} s wall = {n / second:.0f} accounts/s"
+        f"per-account path (baseline, {n_old} accounts — fewer: it is slow): {wall:.1f} s wall = "
+        f"{n_old / wall:.0f} accounts/s, {queries / n_old:.0f} queries per account"
     )
+    started = time.perf_counter()
+    due = due_subscription_ids(at=AT)  # the dispatcher's one query: the 500 above are not due any more
+    dispatch = time.perf_counter() - started
+    assert len(due) == n
+    connections.close_all()
+    size = batch_size()
+    wall, queries, locked, count = run(list(batches(due, size)), workers, _batch_worker)
+    print(
+        f"batch path: {n} accounts in {wall:.1f} s wall = {n / wall:.0f} accounts/s with {workers} workers "
+        f"(batches of {size}; dispatcher query {dispatch * 1000:.0f} ms), {queries / n:.1f} queries per account, "
+        f"number series locked {locked / max(count, 1) * 1000:.1f} ms per batch ({count} batches)"
+    )
+    total = n + n_old
+    charges = Charge.objects.filter(kind="renewal")
+    assert charges.count() == total and charges.filter(status="paid").count() == total
+    assert charges.values("subscription", "period_start").distinct().count() == total
+    assert SandboxTransaction.objects.count() == total
+    invoices = Invoice.objects.all()
+    assert invoices.count() == total
+    assert sorted(invoices.values_list("sequence", flat=True)) == list(range(1, total + 1))
+    print(
+        f"checked: {total} charges, processor transactions and invoices, one per subscription and period; numbers 1…{total} gapless"
+    )
+    connections.close_all()
+    started = time.perf_counter()
+    assert due_subscription_ids(at=AT) == []  # the next hour: nothing due, no task sent
+    wall, _, _, _ = run(list(batches(sorted(due), size)), workers, _batch_worker)  # batches sent twice
+    assert Charge.objects.filter(kind="renewal").count() == total and Invoice.objects.count() == total
+    assert SandboxTransaction.objects.count() == total
+    print(f"rerun (every batch sent again): nothing changed, {wall:.1f} s wall")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,15 @@ from django.db import connection, connections, transaction
 
 from accounts.lifecycle import account_activate, audit
 from accounts.models import Account, AccountStatus
-from billing.models import BillingProfile, CustomDelivery, DocumentKind, DocumentLine, Invoice
+from billing.models import (
+    BillingProfile,
+    CustomDelivery,
+    Document,
+    DocumentKind,
+    DocumentLine,
+    DocumentStatus,
+    Invoice,
+)
 from billing.services.common import BillingError, billing_audit
 from billing.services.deliveries import unbilled_deliveries
 from billing.services.documents import _new_invoice
@@ -38,12 +46,19 @@ from billing.subscriptions.choices import ChargeKind, ChargeStatus, Subscription
 from billing.subscriptions.gateway import ChargeResult, gateway_for
 from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Subscription
 from billing.subscriptions.services.audit_and_mail import owner_mail
+from billing.subscriptions.services.batch_sql import (
+    charges_insert_ignoring_taken,
+    charges_paid_write,
+    subscriptions_write,
+)
 from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot
 from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD
 from billing.subscriptions.services.renewals import renewal_charges
 from billing.tasks import pdf_render_enqueue
 from billing.tax import LineInput, TaxDecision
+from billing.waiting import WaitingFor
 from config.clock import now
+from core.links import account_url
 from core.models import AuditDomain
 from core.transitions import transition
 
@@ -80,36 +95,14 @@ def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
         built = [charge for s in subscriptions for charge in renewal_charges(subscription=s, at=at)]
         if not built:
             return []
-        Subscription.objects.bulk_update(
-            subscriptions,
-            ["plan", "seats", "cycle", "anchor", "period_start", "period_end", "pending_plan", "pending_seats"]
-            + ["pending_cycle"],
-        )
-        claimed = _insert_ignoring_taken(built)
-        renamed = [s for s in subscriptions if s.account.plan_name != s.plan.name]
-        for subscription in renamed:
-            Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
-    return claimed
-
-
-def _insert_ignoring_taken(charges: list[Charge]) -> list[Charge]:
-    """One INSERT for the batch; a period claimed already (a rerun, a second worker) is skipped."""
-    fields = [f for f in Charge._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [f.get_db_prep_save(getattr(c, f.attname), connection) for c in charges for f in fields]
-    sql = (
-        f"INSERT INTO {Charge._meta.db_table} ({columns}) VALUES {', '.join([row] * len(charges))} "
-        "ON CONFLICT DO NOTHING RETURNING id, key"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = dict((key, pk) for pk, key in cursor.fetchall())
-    claimed = []
-    for charge in charges:
-        if charge.key in ids:
-            charge.pk = ids[charge.key]
-            claimed.append(charge)
+        subscriptions_write(subscriptions)
+        claimed = charges_insert_ignoring_taken(built)
+        renamed: dict[str, list[int]] = {}
+        for subscription in subscriptions:
+            if subscription.account.plan_name != subscription.plan.name:
+                renamed.setdefault(subscription.plan.name, []).append(subscription.account_id)
+        for name, account_ids in renamed.items():  # one UPDATE per plan
+            Account.objects.filter(pk__in=account_ids).update(plan_name=name)
     return claimed
 
 
@@ -262,7 +255,8 @@ def _invoices_finalise(paid: list[Attempt], result: BatchResult) -> dict[int, Dr
             TaxDecision(charge.tax_treatment, charge.tax_country, charge.vat_rate) if charge.tax_treatment else None
         )
         try:
-            ready = finalise(invoice, objects, moment=a.at, decision=decision)
+            # BIL-14: the money is taken; a Slovak company's invoice without IČO/DIČ waits.
+            ready = finalise(invoice, objects, moment=a.at, decision=decision, identifiers_may_wait=True)
         except BillingError as error:
             log.warning("billing run: charge %s not invoiced: %s", charge.pk, error)
             result.errors.append(f"{charge.account.slug}: not billed: {error}")
@@ -279,6 +273,13 @@ def _invoices_write(drafts: dict[int, Draft | None], charges: dict[int, Charge],
     pending = [(pk, d) for pk, d in drafts.items() if d is not None]
     if not pending:
         return []
+    asked = set(  # BIL-14: accounts already asked for their identifiers by an earlier wait
+        Document.objects.filter(
+            account_id__in={d.invoice.account_id for _, d in pending},
+            status=DocumentStatus.DRAFT,
+            waiting_for=WaitingFor.IDENTIFIERS,
+        ).values_list("account_id", flat=True)
+    )
     invoices = Invoice.objects.bulk_create([d.invoice for _, d in pending])
     DocumentLine.objects.bulk_create(
         [line for (_, d), invoice in zip(pending, invoices, strict=True) for line in _attach(d.lines, invoice)]
@@ -288,8 +289,12 @@ def _invoices_write(drafts: dict[int, Draft | None], charges: dict[int, Charge],
         charges[charge_id].invoice_id = invoice.pk
         if draft.deliveries:
             CustomDelivery.objects.filter(pk__in=[d.pk for d in draft.deliveries]).update(invoice=invoice)
-        if not draft.ready:
-            hold(invoice, actor=actor)  # BIL-16: the held-invoice reaction marks it paid when issued
+        if not draft.ready:  # BIL-14/BIL-16: the held-invoice reaction marks it paid when issued
+            hold(invoice, actor=actor)
+            if invoice.waiting_for == WaitingFor.IDENTIFIERS and invoice.account_id not in asked:
+                asked.add(invoice.account_id)  # asked once per wait, as for one account
+                url = account_url(invoice.account, "/min-konto/billing/details/")  # the billing-details form
+                owner_mail(invoice.account, "subscriptions_identifiers_needed", {"details_url": url})
             continue
         billing_audit(
             account=invoice.account,
@@ -323,11 +328,7 @@ def _paid_record(paid: list[Charge], *, at: dict[int, datetime], actor: str) -> 
     paying changes for the subscription and the account (BIL-12, ACC-4), as for one account."""
     for charge in paid:
         charge.status, charge.paid_at, charge.next_retry_at = ChargeStatus.PAID, at[charge.pk], None
-    Charge.objects.bulk_update(
-        paid,
-        ["status", "paid_at", "next_retry_at", "attempts", "payment_method", "gateway_ref", "failure_code"]
-        + ["invoice_id"],
-    )
+    charges_paid_write(paid)
     for charge in paid:
         audit(
             account=charge.account,
