@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.throttle import address_key, ip_key, refusal
 from core.links import public_url
+from core.paging import page_of
 from privacy.forms import CodeForm, MinkontoRequestForm, RequestForm, WrittenWithdrawalForm
 from privacy.marketing import marketing_allowed, unsubscribe_email
 from privacy.models import Channel, ConsentPurpose, ConsentSource, PrivacyRequest, RequestKind, RequestStatus
@@ -204,10 +205,21 @@ def minkonto(request: HttpRequest) -> HttpResponse:
     # GDPR-4: requests filed elsewhere under this address, and its consent, are shown only once
     # the address is proven; an unconfirmed login sees its own account's page and the notice.
     confirmed = user.email_confirmed
-    own = PrivacyRequest.objects.filter(email__iexact=user.email).order_by("-received_at")[:20] if confirmed else []
+    # Issue 14: each list 25 to a page, the page and its count in one query (core.paging).
+    own = (
+        page_of(
+            PrivacyRequest.objects.filter(email__iexact=user.email).order_by("-received_at", "-pk"),
+            request.GET.get("page"),
+        )
+        if confirmed
+        else []
+    )
     handed = []
     if getattr(user, "role", "") == "owner":
-        handed = PrivacyRequest.objects.filter(account=request.tenant, status=RequestStatus.HANDED_OVER)
+        handed = page_of(
+            PrivacyRequest.objects.filter(account=request.tenant, status=RequestStatus.HANDED_OVER),
+            request.GET.get("handed"),
+        )
     return render(
         request,
         "privacy/minkonto.html",
