@@ -52,6 +52,7 @@ from billing.subscriptions.services.batch_sql import (
     subscriptions_write,
 )
 from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot
+from billing.subscriptions.services.receipts import receipt_mail
 from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD
 from billing.subscriptions.services.renewals import renewal_charges
 from billing.tasks import pdf_render_enqueue
@@ -200,6 +201,7 @@ def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
             else:
                 charge_failed_record(charge, at=a.at, actor=actor)  # BIL-12: dunning, as for one account
                 result.failed.append(charge)
+        written = [d.invoice for d in drafts.values() if d is not None]
         issued = _invoices_write(drafts, locked, actor=actor)
         _paid_record(result.paid, at={a.charge.pk: a.at for a in mine}, actor=actor)
         numbered = [(doc.pk, doc.paid_at, doc.payment) for doc in issued]
@@ -213,7 +215,10 @@ def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
     for charge in result.paid:
         if charge.invoice_id in numbers:
             charge.invoice_number = numbers[charge.invoice_id][1]
-    _after_commit(result.paid, [doc.pk for doc in issued])
+    for invoice in issued:
+        invoice.sequence, invoice.number = numbers[invoice.pk]
+        invoice.status = DocumentStatus.PAID
+    _after_commit(result.paid, {invoice.pk: invoice for invoice in written})
     return result
 
 
@@ -361,16 +366,14 @@ def _paid_record(paid: list[Charge], *, at: dict[int, datetime], actor: str) -> 
             account_activate(account=account, actor=actor, reason="payment received", plan_name=subscription.plan.name)
 
 
-def _after_commit(paid: list[Charge], documents: list[int]) -> None:
-    """Receipts (BIL-6: the Owner's language, naming the invoice) and PDFs, once committed."""
+def _after_commit(paid: list[Charge], invoices: dict[int, Invoice]) -> None:
+    """Receipts (BIL-6: the Owner's language; one waits for its invoice's PDF and carries it,
+    as for one account) and PDFs, once committed."""
     for charge in paid:
         if charge.amount > 0:
             with transaction.atomic():
-                owner_mail(
-                    charge.account,
-                    "subscriptions_receipt",
-                    {"charge": charge, "method": str(charge.payment_method or "")},
-                )
+                receipt_mail(charge, invoice=invoices.get(charge.invoice_id))
     if getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True):
-        for pk in documents:  # at once when committed; inside a caller's transaction, after it
-            transaction.on_commit(partial(pdf_render_enqueue, pk))
+        for invoice in invoices.values():  # at once when committed; in a caller's transaction, after it
+            if invoice.number:
+                transaction.on_commit(partial(pdf_render_enqueue, invoice.pk))
