@@ -83,7 +83,7 @@ def next_period_terms(subscription: Subscription, price: PlanPrice | None = None
 
 
 def subscription_of(account: Account) -> Subscription | None:
-    return Subscription.objects.select_related("plan", "pending_plan").filter(account=account).first()
+    return Subscription.objects.select_related("plan", "pending_plan", "account").filter(account=account).first()
 
 
 def prepaid_running(subscription: Subscription, at: datetime) -> PrepaidCredit | None:

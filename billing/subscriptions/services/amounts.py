@@ -42,3 +42,23 @@ def lines_amounts(
     if decision is None:
         return Amounts(totals.net, totals.vat, totals.gross, currency)
     return Amounts(totals.net, totals.vat, totals.gross, currency, decision.treatment, decision.country, decision.rate)
+
+
+def amounts_each(*, account: Account, nets: list[Decimal], currency: str, at: datetime) -> list[Amounts]:
+    """amounts_for of several nets at one moment: the billing details read and the tax decided
+    once (issue 14: the change preview shows two amounts)."""
+    profile = BillingProfile.objects.filter(account=account).first()
+    decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=at) if profile else None
+    rate = decision.rate if decision else Decimal("0.00")
+    amounts = []
+    for net in nets:
+        totals = lines_compute(lines=[LineInput("", Decimal("1"), Decimal(net))], rate=rate, currency=currency)
+        if decision is None:
+            amounts.append(Amounts(totals.net, totals.vat, totals.gross, currency))
+        else:
+            amounts.append(
+                Amounts(
+                    totals.net, totals.vat, totals.gross, currency, decision.treatment, decision.country, decision.rate
+                )
+            )
+    return amounts

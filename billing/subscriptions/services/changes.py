@@ -19,11 +19,12 @@ from billing.subscriptions.models import Charge, Plan, PrepaidCredit, Subscripti
 from billing.subscriptions.selectors import (
     FEATURE_LABELS,
     prepaid_running,
+    price_at,
     price_changed_since,
     subscription_terms,
     terms_of,
 )
-from billing.subscriptions.services.amounts import Amounts, amounts_for
+from billing.subscriptions.services.amounts import Amounts, amounts_each, amounts_for
 from billing.subscriptions.services.audit_and_mail import subscription_audit
 from billing.subscriptions.services.charges import charge_claim, charge_pay
 from billing.subscriptions.services.prepaid import prepaid_end_after, prepaid_seats_change
@@ -70,15 +71,20 @@ def change_preview(
     if credit is not None:
         return _prepaid_preview(subscription=subscription, credit=credit, plan=plan, seats=seats, cycle=cycle, at=at)
     current = subscription_terms(subscription, at)
-    target = terms_of(plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats)
-    currency = currency_of(plan, at)
+    price = price_at(plan=plan, at=at)  # the target's price and currency, read once
+    target = terms_of(
+        plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats, price=price
+    )
+    currency = price.currency
     quote = proration.quote_change(current=current, target=target, anchor=subscription.anchor, at=at, currency=currency)
-    account = subscription.account
     lost = [str(FEATURE_LABELS.get(code, code)) for code in subscription.plan.features if code not in plan.features]
+    amounts, next_amounts = amounts_each(
+        account=subscription.account, nets=[quote.amount, quote.next_period_price], currency=currency, at=at
+    )
     return ChangePreview(
         quote=quote,
-        amounts=amounts_for(account=account, net=quote.amount, currency=currency, at=at),
-        next_amounts=amounts_for(account=account, net=quote.next_period_price, currency=currency, at=at),
+        amounts=amounts,
+        next_amounts=next_amounts,
         lost_features=lost,
         removed_seats=max(subscription.seats - seats, 0),
     )
