@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from celery import shared_task
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 from accounts.mail_delivery import (
@@ -30,6 +31,8 @@ def run_job(name: str, at: str | None = None) -> dict[str, Any]:
     if not job.per_account:
         with frozen_at(moment):
             return job.func(at=moment, dry_run=False).as_dict()
+    if job.dispatch:  # only what is due, in batches (the billing run)
+        return import_string(job.dispatch)(at=moment).as_dict()
     account_ids = list(Account.objects.customers().values_list("id", flat=True))
     for account_id in account_ids:
         run_account_job.delay(name, account_id, moment.isoformat())

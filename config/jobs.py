@@ -62,6 +62,9 @@ class Job:
     crontab: dict[str, str]
     func: Callable[..., JobReport]
     per_account: bool = False
+    # A per-account job beat runs differently: the dotted path of `f(*, at) -> JobReport` that
+    # sends only the work that is due (the billing run's batches) instead of one task per account.
+    dispatch: str = ""
 
 
 _registry: dict[str, Job] = {}
@@ -69,7 +72,7 @@ _discovered = False
 
 
 def job(
-    name: str, *, crontab: dict[str, str], per_account: bool = False
+    name: str, *, crontab: dict[str, str], per_account: bool = False, dispatch: str = ""
 ) -> Callable[[Callable[..., JobReport]], Callable[..., JobReport]]:
     """Register a job. A public job is called as `func(at=..., dry_run=...)`; a per-account job
     as `func(account=..., at=..., dry_run=...)` inside that account's schema."""
@@ -78,7 +81,9 @@ def job(
         if name in _registry and _registry[name].func is not func:
             raise ValueError(f"Job {name!r} is registered twice.")
         description = (func.__doc__ or name).strip().splitlines()[0]
-        _registry[name] = Job(name=name, description=description, crontab=crontab, func=func, per_account=per_account)
+        _registry[name] = Job(
+            name=name, description=description, crontab=crontab, func=func, per_account=per_account, dispatch=dispatch
+        )
         return func
 
     return register

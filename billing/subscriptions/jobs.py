@@ -9,11 +9,12 @@ from accounts.lifecycle import audit
 from accounts.models import Account
 from billing.subscriptions import dunning as retries
 from billing.subscriptions import selectors
+from billing.subscriptions.batch_run import billing_batch_run, report_of
 from billing.subscriptions.chargeable import account_chargeable
 from billing.subscriptions.choices import ChargeStatus
-from billing.subscriptions.models import Charge
+from billing.subscriptions.models import Charge, Subscription
 from billing.subscriptions.services.lifetime import lifetime_subscription_ensure
-from billing.subscriptions.services.renewals import account_bill, billing_due
+from billing.subscriptions.services.renewals import billing_due
 from config.clock import seller_date
 from config.jobs import JobReport, job
 from core.models import AuditEvent
@@ -22,9 +23,15 @@ logger = logging.getLogger(__name__)
 
 
 # Every hour at :05. Periods start at the moment of day the subscription began, so an hourly run
-# bills each period within the hour it starts. Fanned out one task per account; idempotent by
+# bills each period within the hour it starts. Beat runs the dispatcher: one query for what is
+# due, one task per batch (batch_run.py); `run_jobs` and tests run it per account. Idempotent by
 # the unique (subscription, period start) constraint on charges.
-@job("subscriptions_billing_run", crontab={"minute": "5"}, per_account=True)
+@job(
+    "subscriptions_billing_run",
+    crontab={"minute": "5"},
+    per_account=True,
+    dispatch="billing.subscriptions.tasks.billing_dispatch",
+)
 def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
     """Bill every subscription period that has started (BIL-1)."""
     report = JobReport()
@@ -44,16 +51,18 @@ def billing_run(*, account: Account, at: datetime, dry_run: bool) -> JobReport:
         return report
     try:
         with transaction.atomic():
-            charges = account_bill(account=account, at=at)
+            # The batch path, for this account's subscriptions (beat sends batches instead).
+            ids = list(Subscription.objects.filter(account=account).values_list("pk", flat=True))
+            result = billing_batch_run(subscription_ids=ids, at=at)
     except Exception as error:  # noqa: BLE001 — a broken account must not stop a run over all of them
         logger.exception("billing run: %s failed", account.slug)
         with transaction.atomic():
             audit(account=account, actor="job:subscriptions_billing_run", action="billing_error", reason=repr(error))
         report.add("error", f"{account.slug}: not billed: {error}")
         return report
-    for charge in charges:
-        outcome = "paid" if charge.status == ChargeStatus.PAID else "failed"
-        report.add(outcome, f"{account.slug}: {charge.amount} {charge.currency} {outcome}")
+    for error in result.errors:
+        audit(account=account, actor="job:subscriptions_billing_run", action="billing_error", reason=error)
+    report.merge(report_of(result))
     return report
 
 
