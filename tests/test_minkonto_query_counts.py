@@ -250,3 +250,32 @@ def test_minkonto_page_queries_at_most_ten_and_the_same_with_50_rows(world: Acco
     print(f"\nQUERYCOUNT {key} {role}: {one} / {fifty}")
     assert one <= LIMIT, "\n".join(one_sql)
     assert fifty == one, "\n".join(fifty_sql)
+
+
+def test_acc9_users_page_lists_25_rows_a_page_in_the_same_queries(world: Account) -> None:
+    """50 agents and 50 open invitations (plus the Owner and the fixture's rows): 25 rows a page,
+    the users first, the invitations after them, the seat figure counting them all."""
+    _team(world, 50)
+    client = host_client(world)
+    _login(client, world, Role.OWNER)
+    first = client.get("/min-konto/users/").content.decode()
+    with tenant_context(world):
+        users = User.objects.filter(is_active=True).count()
+        total = users + Invitation.objects.filter(accepted_at__isnull=True).count()
+    pages = -(-total // 25)
+    assert first.count("<tr") == 26  # the header and 25 rows
+    assert f"Side 1 af {pages}" in first and "new00@alfa.example" not in first
+    last = client.get(f"/min-konto/users/?page={pages}").content.decode()
+    assert f"Side {pages} af {pages}" in last and "new00@alfa.example" in last
+    assert f"{total} af" in first  # "N af M pladser i brug": invitations hold seats
+
+
+def test_bil10_plan_page_lists_payments_25_a_page_queries(world: Account) -> None:
+    _charges(world, 30)
+    client = host_client(world)
+    _login(client, world, Role.OWNER)
+    first = client.get("/min-konto/plan/").content.decode()
+    second = client.get("/min-konto/plan/?page=2").content.decode()
+    history = first[first.index('id="history"') :]
+    assert history.count("<tr>") == 26 and "Side 1 af 2" in first
+    assert second[second.index('id="history"') :].count("<tr>") == 6 and "Side 2 af 2" in second
