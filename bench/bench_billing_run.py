@@ -175,21 +175,25 @@ class _Counter:
 
 
 def _worker(queue, done) -> None:  # type: ignore[no-untyped-def]
-    """The per-account path: one `run_account_job` task per account (what beat fans out)."""
+    """The per-account path as it was before the batches: one `run_account_job` task per
+    account, billing it with `account_bill` (claim, charge, invoice, number, receipt) in one
+    transaction that holds the number series from the numbering to its commit."""
     _setup()
-    from django.db import connection
+    from django.db import connection, transaction
+    from django_tenants.utils import tenant_context
 
     from accounts.models import Account
-    from config.jobs import get_job, run_for_account
+    from billing.subscriptions.services.renewals import account_bill
+    from config.clock import frozen_at
 
-    job = get_job("subscriptions_billing_run")
     count, counter = 0, _Counter()
     try:
         with connection.execute_wrapper(counter):
             while (account_id := queue.get()) is not None:
                 connection.set_schema_to_public()
                 account = Account.objects.get(pk=account_id)
-                run_for_account(job, account, AT, dry_run=False)
+                with tenant_context(account), frozen_at(AT), transaction.atomic():
+                    account_bill(account=account, at=AT)
                 count += 1
     finally:
         done.put((count, counter.n, 0.0, 0))  # the parent never waits for a worker that died

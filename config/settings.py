@@ -275,6 +275,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 BILLING_PDF_REQUEUE_AFTER_MINUTES = 3
 # BIL-16: the ECB's daily euro reference rates, read by the job `billing_ecb_rates`.
 KONTO_ECB_URL = env("ECB_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml")
+# BIL-1: the billing run's dispatcher sends the due subscriptions in batches of this size (one
+# `subscriptions.billing_batch` task each); a batch calls the processor this many at a time.
+KONTO_BILLING_BATCH_SIZE = int(env("BILLING_BATCH_SIZE", "500"))
+KONTO_BILLING_PROCESSOR_THREADS = int(env("BILLING_PROCESSOR_THREADS", "4"))
 
 # BIL-14: the Peppol access point. "sandbox" (built in, the default: records messages in this
 # database) or the dotted path of a PeppolProvider class for an accredited access point, which
