@@ -126,7 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"account": account, "reactivate_by": reactivation_deadline(account)}
     if request.user.role == Role.OWNER:
         # ACC-15: the Owner sees every staff support entry.
-        context["support_entries"] = support_access.entries(account=account)[:20]
+        context["support_entries"] = support_access.entries_page(account=account, page=request.GET.get("page"))
     return render(request, "minkonto/dashboard.html", context)
 
 

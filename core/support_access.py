@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.utils.translation import gettext as _
 
 
@@ -31,6 +32,8 @@ class Guard(Protocol):
     def entries(
         self, *, account: Any, actor: Any = None, since: datetime | None = None, allowed: bool | None = None
     ) -> list[Entry]: ...
+
+    def entries_page(self, *, account: Any, page: int | str | None) -> Page: ...
 
 
 _guard: Guard | None = None
@@ -56,3 +59,10 @@ def entries(
     if _guard is None:
         return []
     return _guard.entries(account=account, actor=actor, since=since, allowed=allowed)
+
+
+def entries_page(*, account: Any, page: int | str | None) -> Page | None:
+    """One page (25, newest first) of the recorded entry attempts into `account`, for Min konto."""
+    if _guard is None:
+        return None
+    return _guard.entries_page(account=account, page=page)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from accounts.models import Account
 from config.clock import now
 from core import audit, support_access
 from core.models import AuditDomain, AuditEvent
+from core.paging import page_of
 from core.support_access import Entry
 from subprocessors.models import SupportAccessConsent, SupportAccessEvent
 
@@ -98,6 +100,14 @@ def support_entries(
     return [_entry(row) for row in rows.order_by("-occurred_at", "-id")]
 
 
+def support_entries_page(*, account: Account, page: int | str | None) -> Page:
+    """Min konto's page of entry attempts: 25 rows and their count in one query (core.paging)."""
+    rows = AuditEvent.objects.filter(domain=AuditDomain.SUPPORT, account_id=account.pk, action__in=ENTRY_EVENTS)
+    current = page_of(rows.order_by("-occurred_at", "-id"), page)
+    current.object_list = [_entry(row) for row in current.object_list]
+    return current
+
+
 class _Guard:
     """What core.support_access calls."""
 
@@ -108,6 +118,9 @@ class _Guard:
         self, *, account: Any, actor: Any = None, since: datetime | None = None, allowed: bool | None = None
     ) -> list[Entry]:
         return support_entries(account=account, actor=actor, since=since, allowed=allowed)
+
+    def entries_page(self, *, account: Any, page: int | str | None) -> Page:
+        return support_entries_page(account=account, page=page)
 
 
 support_access.register(_Guard())
