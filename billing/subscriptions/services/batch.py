@@ -117,6 +117,18 @@ class Attempt:
 
 def batch_pay(*, charges: list[Charge], workers: int | None = None) -> list[Attempt]:
     """Step 2: one processor call per charge (attempt 1, its own idempotency key), no lock held."""
+    # ACC-10: an account cancelled or closed since the claim committed is never charged — its
+    # claimed charge was abandoned by the cancellation (account_charging_end) or is left pending
+    # for the next run's check; read fresh just before the processor is called.
+    still = set(
+        Charge.objects.filter(
+            pk__in=[c.pk for c in charges],
+            status=ChargeStatus.PENDING,
+            account__status__in=BILLABLE,
+            account__deleted_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    charges = [c for c in charges if c.pk in still]
     if not charges:
         return []
     account_ids = {c.account_id for c in charges}

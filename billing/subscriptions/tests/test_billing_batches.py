@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, connections
 
+from accounts.lifecycle import account_cancel
 from accounts.models import Account, MailLog
 from billing.models import DocumentCounter, DocumentKind, Invoice
 from billing.subscriptions.batch_run import batches, billing_batch_run, due_subscription_ids
@@ -19,6 +20,7 @@ from billing.subscriptions.models import (
     SandboxTransaction,
     Subscription,
 )
+from billing.subscriptions.services.batch import batch_claim, batch_pay, batch_record
 from billing.subscriptions.tasks import billing_batch, billing_dispatch
 from billing.subscriptions.tests.conftest import seller_ensure
 from billing.subscriptions.tests.test_billing_run import _bulk_accounts
@@ -145,3 +147,26 @@ def test_bil1_acc10_dispatcher_sends_only_what_is_due_of_chargeable_accounts(
     billed = set(Charge.objects.filter(kind="renewal").values_list("account_id", flat=True))
     assert billed == {a.pk for a in accounts[2:]}  # never the cancelled account, nothing not due
     assert again.counts == {}  # a rerun: nothing due any more, no task sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_acc10_an_account_cancelled_between_claim_and_processor_call_is_never_charged(
+    accounts_ready: tuple[Account, Account], plans: dict[str, Plan], settings
+) -> None:
+    # given a batch whose periods are claimed (committed, no lock held any more)
+    settings.SUBSCRIPTIONS_INVOICE_PDF = False
+    seller_ensure()
+    accounts = _bulk_accounts(3, plans["team"], AT)
+    with frozen_at(AT):
+        claimed = batch_claim(subscription_ids=due_subscription_ids(at=AT), at=AT)
+        assert len(claimed) == 3
+        # when the Owner of one stops the account before the processor is called
+        stopped = accounts[0]
+        account_cancel(account=Account.objects.get(pk=stopped.pk), actor="owner", reason="stopped by the Owner")
+        batch_record(attempts=batch_pay(charges=claimed))
+    # then that account is not charged, invoiced or sent anything; the others are billed
+    charge = Charge.objects.get(account=stopped, kind="renewal")
+    assert charge.status == "abandoned" and charge.attempts == 0 and not charge.gateway_ref
+    assert SandboxTransaction.objects.count() == 2  # the processor was asked for the other two only
+    assert not Invoice.objects.filter(account=stopped).exists()
+    assert Charge.objects.filter(kind="renewal", status="paid").count() == 2
