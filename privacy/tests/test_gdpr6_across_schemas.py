@@ -65,7 +65,5 @@ def test_gdpr6_export_reads_every_account_schema_at_once_and_finds_what_each_sch
         ("accounts.shared_login", "acct_bravo"),
     }
     # one statement reads the users table of both schemas
-    unions = [
-        q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"] and '"users_user" t ' in q["sql"]
-    ]
+    unions = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"] and '"users_user" t ' in q["sql"]]
     assert unions and all('"acct_alfa"' in sql and '"acct_bravo"' in sql for sql in unions)
