@@ -53,6 +53,7 @@ class BillingProfileForm(forms.ModelForm):
         model = BillingProfile
         fields = ["company", "name", "street", "postcode", "city", "country", "email", "vat_number", *IDENTIFIER_FIELDS]
         help_texts = {
+            "company": _("Leave empty if you buy as a private person."),
             "vat_number": _(
                 "EU businesses: with a VAT number confirmed by VIES you are invoiced under reverse charge. "
                 "Businesses in Norway or the UK: your MVA or UK VAT number, checked by its own format (not in VIES)."
@@ -83,4 +84,6 @@ class BillingProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].required = True
+        # BIL-8/BIL-9: a private person buys too (a consumer pays its country's VAT); the company
+        # is left empty then, and the invoices name the person.
+        self.fields["company"].required = False

@@ -151,3 +151,23 @@ def test_bil8_each_document_is_mailed_in_its_own_language(
     bodies = {message.to[0]: message.body for message in mailoutbox}
     assert "Vi har udstedt kreditnota" in bodies["billing@alfa.example"]
     assert "Vi har utstedt faktura" in bodies[PRIVATE["email"]]
+
+
+def test_bil8_owner_becomes_a_private_person_in_min_konto_and_the_credit_note_keeps_the_company(
+    account_a, client_a, company_invoice
+):
+    with tenant_context(account_a):
+        client_a.force_login(User.objects.get(role=Role.OWNER))
+    # given the Owner enters the billing details of a private person (no company) in Min konto
+    with time_machine.travel(LATER, tick=False):
+        saved = client_a.post("/min-konto/billing/details/", PRIVATE, follow=True)
+        assert saved.status_code == 200
+        profile = account_a.billing_profile.__class__.objects.get(account=account_a)
+        assert (profile.company, profile.name, profile.email) == ("", "Karen Privat", PRIVATE["email"])
+        # when the last invoice is re-issued from Min konto
+        client_a.post("/min-konto/billing/details/reissue/", {"invoice": company_invoice.pk}, follow=True)
+    # then the credit note names the company with its VAT number, the new invoice the person
+    credit = Document.objects.get(account=account_a, kind="credit_note")
+    new = Invoice.objects.filter(account=account_a).exclude(pk=company_invoice.pk).get()
+    assert credit.buyer["company"] == account_a.name and credit.buyer["vat_number"] == DK_VAT
+    assert new.buyer["company"] == "" and new.buyer["name"] == "Karen Privat" and new.vat_rate == 25
