@@ -38,6 +38,16 @@ def document_mail_later(document: Document, *, kind: str = DocumentMailKind.DOCU
         transaction.on_commit(lambda: document_mail_due(document_id=document.pk))
 
 
+def documents_mail_later(documents: list[Document], *, kind: str) -> None:
+    """document_mail_later for many documents at once (a billing batch): one INSERT."""
+    DocumentMail.objects.bulk_create(
+        [DocumentMail(document=d, kind=kind, created_at=now()) for d in documents], ignore_conflicts=True
+    )
+    for document in documents:
+        if document.pdf_sha256:
+            transaction.on_commit(lambda pk=document.pk: document_mail_due(document_id=pk))
+
+
 def document_mail_due(*, document_id: int) -> bool:
     """Send the document's waiting e-mail if its PDF is stored. True when this call sent it; a
     second call (another render task, the missing-PDF job) finds it sent and sends nothing."""

@@ -28,6 +28,7 @@ from billing.models import CENT, TaxTreatment, VatRate, ViesStatus
 from billing.tax_notes import tax_note
 from billing.tax_registration import TaxRegime, TaxRegistration
 from config.clock import seller_date
+from core.memo import memoised
 
 SELLER_COUNTRY = "SK"
 
@@ -106,6 +107,7 @@ class TaxDecision:
         return tax_note(self.treatment, rate=self.rate, registration=self.registration)
 
 
+@memoised(key=lambda *, country, day: (country, day))
 def rate_on(*, country: str, day: date) -> Decimal:
     rate = VatRate.objects.filter(country=country, valid_from__lte=day).order_by("-valid_from").first()
     if rate is None:
@@ -113,6 +115,7 @@ def rate_on(*, country: str, day: date) -> Decimal:
     return rate.rate
 
 
+@memoised(key=lambda *, regime, day: (regime, day))
 def registration_on(*, regime: str, day: date) -> TaxRegistration | None:
     """The seller's registration under `regime` in force on `day`, if any."""
     return TaxRegistration.objects.filter(regime=regime, valid_from__lte=day).order_by("-valid_from").first()

@@ -9,9 +9,15 @@ app registers, at start-up, what its codes mean (`register_actions`) and how its
 (`register_states`), with lazy texts from its own catalogue, so `describe(event)` says
 "Status changed from Trial to Active" in the reader's language. A code with a `:` may be
 registered once for all its values as `prefix:*`.
+
+Inside `audit_batched()` the rows are checked as they are recorded and written in one INSERT
+when the block ends (a billing batch records three per paid charge); the block must sit inside
+the transaction making the changes, like every single `record`.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +33,8 @@ from core.models import ActorKind, AuditEvent
 SYSTEM_LABEL = "system"
 JOB_PREFIX = "job:"
 STAFF_PREFIX = "staff:"
+
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("kontoportal_audit_batch", default=None)
 
 
 @dataclass(frozen=True)
@@ -122,8 +130,30 @@ def record(
         params=dict(params or {}),
     )
     event.full_clean()
-    event.save()
+    batch = _batch.get()
+    if batch is None:
+        event.save()
+    else:
+        batch.append(event)
     return event
+
+
+@contextmanager
+def audit_batched() -> Iterator[None]:
+    """Every row recorded in the block is written by one INSERT when it ends without an error
+    (nothing is written when it raises: the caller's transaction rolls back anyway)."""
+    outer = _batch.get()
+    if outer is not None:  # nested: the outer block writes them
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        events = _batch.get() or []
+        if events:
+            AuditEvent.objects.bulk_create(events)
+    finally:
+        _batch.reset(token)
 
 
 # --- Readable names ------------------------------------------------------------------------

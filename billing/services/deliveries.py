@@ -9,8 +9,10 @@ from accounts.models import Account
 from billing.models import CustomDelivery
 from billing.services.common import billing_audit
 from config.clock import now
+from core.memo import memoised
 
 
+@memoised(key=lambda account, currency: (account.pk, currency))
 def unbilled_deliveries(account: Account, currency: str) -> list[CustomDelivery]:
     """The account's deliveries not yet on an invoice, locked until the invoicing transaction ends."""
     return list(

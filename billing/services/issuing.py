@@ -23,6 +23,7 @@ from billing.tasks import pdf_render_enqueue
 from billing.tax import SELLER_COUNTRY, LineInput, TaxDecision, cents, decision_of, lines_compute, tax_decide
 from billing.waiting import WaitingFor
 from config.clock import seller_date
+from core.memo import memoised
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ def finalise(
     return not document.waiting_for
 
 
+@memoised(key=lambda *, currency, day: (currency, day))
 def euro_rate(*, currency: str, day: date) -> ExchangeRate | None:
     """BIL-16: the ECB reference rate of a tax point: the latest on or before `day`, no older
     than RATE_MAX_AGE_DAYS (the ECB publishes on working days; a week covers holidays)."""

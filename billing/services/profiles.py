@@ -18,6 +18,7 @@ from billing.services.common import SYSTEM, BillingError, billing_audit
 from billing.tax import EU_COUNTRIES
 from billing.vies import UNAVAILABLE, VALID, ViesAdapter, vies_adapter
 from config.clock import now
+from core.memo import memoised
 
 PROFILE_FIELDS = ("name", "company", "street", "postcode", "city", "country", "email", "vat_number", *IDENTIFIER_FIELDS)
 
@@ -163,8 +164,15 @@ def buyer_snapshot(profile: BillingProfile) -> dict[str, str]:
     }
 
 
+@memoised(key=lambda account: account.pk)
+def billing_profile(account: Account) -> BillingProfile | None:
+    """The account's billing details, or None (a billing batch reads its accounts' in one query
+    and primes this with them)."""
+    return BillingProfile.objects.filter(account=account).first()
+
+
 def profile_of(account: Account) -> BillingProfile:
-    profile = BillingProfile.objects.filter(account=account).first()
+    profile = billing_profile(account)
     if profile is None:
         raise BillingError(_("The account has no billing details yet."))
     return profile

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from billing.models import SellerProfile
 from billing.services.common import BillingError
 from config.clock import now
+from core.memo import memoised
 
 
+@memoised(key=lambda *, at=None: at)  # in a billing batch: read once per moment
 def seller_current(*, at: datetime | None = None) -> SellerProfile:
     seller = SellerProfile.objects.filter(valid_from__lte=at or now()).order_by("-valid_from", "-id").first()
     if seller is None:

@@ -18,6 +18,7 @@ from billing.subscriptions.models import (
     PrepaidCredit,
     Subscription,
 )
+from core.memo import memoised
 
 FEATURE_LABELS = {
     "email": _("E-mail tickets"),
@@ -34,9 +35,15 @@ class NoPrice(Exception):
     pass
 
 
+@memoised(key=lambda plan_id: plan_id)
+def price_versions(plan_id: int) -> list[PlanPrice]:
+    """Every price version of a plan, newest first (a handful of rows; once per billing batch)."""
+    return list(PlanPrice.objects.filter(plan_id=plan_id).order_by("-effective_from", "-id"))
+
+
 def price_at(*, plan: Plan, at: datetime) -> PlanPrice:
     """The price version in force at `at` (BIL-4: a later version waits for its date)."""
-    price = PlanPrice.objects.filter(plan=plan, effective_from__lte=at).order_by("-effective_from").first()
+    price = next((p for p in price_versions(plan.pk) if p.effective_from <= at), None)
     if price is None:
         raise NoPrice(plan.code)
     return price

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from accounts.models import Account
-from billing.models import BillingProfile
+from billing.services.profiles import billing_profile
 from billing.tax import SELLER_COUNTRY, LineInput, lines_compute, tax_decide
 
 
@@ -32,7 +32,7 @@ def lines_amounts(
     """The totals an invoice with these lines carries: the invoicing app's own line rounding and
     tax decision, so the amount charged is the invoice's total to the cent."""
 
-    profile = BillingProfile.objects.filter(account=account).first()
+    profile = billing_profile(account)
     decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=at) if profile else None
     totals = lines_compute(
         lines=[LineInput(d, Decimal(q), Decimal(u)) for d, q, u in lines],
@@ -47,7 +47,7 @@ def lines_amounts(
 def amounts_each(*, account: Account, nets: list[Decimal], currency: str, at: datetime) -> list[Amounts]:
     """amounts_for of several nets at one moment: the billing details read and the tax decided
     once (issue 14: the change preview shows two amounts)."""
-    profile = BillingProfile.objects.filter(account=account).first()
+    profile = billing_profile(account)
     decision = tax_decide(seller_country=SELLER_COUNTRY, buyer=profile, at=at) if profile else None
     rate = decision.rate if decision else Decimal("0.00")
     amounts = []

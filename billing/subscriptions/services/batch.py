@@ -12,10 +12,15 @@ One batch runs in three steps, each keeping the per-account path's guarantees:
    invoice numbers last, in one statement for the whole batch (`numbering.numbers_assign`), so
    the series is locked for one statement and a failure burns no number. Receipts (in each
    Owner's language, BIL-6) and PDFs are queued after the commit.
+
+Steps 1 and 3 read what they need for the whole batch at once: billing details, flags and
+deliveries of its accounts in one query each, prices, VAT rates, exchange rates and the seller
+once per batch (`core.memo`), and the audit rows go in one INSERT (`core.audit.audit_batched`).
 """
 
 import logging
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +31,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 
 from accounts.lifecycle import account_activate, audit
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, SharedLoginFlag
 from billing.models import (
     BillingProfile,
     CustomDelivery,
@@ -41,6 +46,7 @@ from billing.services.deliveries import unbilled_deliveries
 from billing.services.documents import _new_invoice
 from billing.services.issuing import finalise, hold, line_objects
 from billing.services.numbering import numbers_assign
+from billing.services.profiles import billing_profile
 from billing.subscriptions import proration
 from billing.subscriptions.choices import ChargeKind, ChargeStatus, SubscriptionStatus
 from billing.subscriptions.gateway import ChargeResult, gateway_for
@@ -52,14 +58,17 @@ from billing.subscriptions.services.batch_sql import (
     subscriptions_write,
 )
 from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot
-from billing.subscriptions.services.receipts import receipt_mail
+from billing.subscriptions.services.receipts import receipt_mail, receipts_later
 from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD
 from billing.subscriptions.services.renewals import renewal_charges
+from billing.subscriptions.services.shared_login_surcharge import surcharge_flags
 from billing.tasks import pdf_render_enqueue
 from billing.tax import LineInput, TaxDecision
 from billing.waiting import WaitingFor
 from config.clock import now
+from core.audit import audit_batched
 from core.links import account_url
+from core.memo import run_memo
 from core.models import AuditDomain
 from core.transitions import transition
 
@@ -78,7 +87,7 @@ class BatchResult:
 
 def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
     """Step 1: the renewal charges of every period started by `at`, claimed by this batch."""
-    with transaction.atomic():
+    with transaction.atomic(), run_memo():
         # Locked in id order (no deadlock with a second worker); rows another worker advanced
         # meanwhile no longer match `period_end <= at` when the lock is granted.
         subscriptions = list(
@@ -93,6 +102,7 @@ def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
             )
             .order_by("pk")
         )
+        accounts_read(subscription.account for subscription in subscriptions)
         built = [charge for s in subscriptions for charge in renewal_charges(subscription=s, at=at)]
         if not built:
             return []
@@ -105,6 +115,30 @@ def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
         for name, account_ids in renamed.items():  # one UPDATE per plan
             Account.objects.filter(pk__in=account_ids).update(plan_name=name)
     return claimed
+
+
+def accounts_read(accounts) -> None:  # type: ignore[no-untyped-def]
+    """What pricing and invoicing read per account, for the whole batch: one query each."""
+    accounts = {account.pk: account for account in accounts}
+    profiles = {p.account_id: p for p in BillingProfile.objects.filter(account_id__in=accounts)}
+    for profile in profiles.values():
+        profile.account = accounts[profile.account_id]
+    billing_profile.prime({pk: profiles.get(pk) for pk in accounts})
+    flags: dict[int, list[SharedLoginFlag]] = defaultdict(list)
+    for flag in SharedLoginFlag.objects.filter(account_id__in=accounts, surcharge=True).order_by("id"):
+        flags[flag.account_id].append(flag)
+    surcharge_flags.prime({pk: flags[pk] for pk in accounts})
+
+
+def deliveries_read(charges) -> None:  # type: ignore[no-untyped-def]
+    """BIL-13: the unbilled deliveries of the batch's accounts, locked, in one query."""
+    charges = list(charges)
+    found: dict[tuple[int, str], list[CustomDelivery]] = defaultdict(list)
+    for delivery in CustomDelivery.objects.select_for_update().filter(
+        account_id__in={c.account_id for c in charges}, invoice__isnull=True
+    ):
+        found[(delivery.account_id, delivery.currency)].append(delivery)
+    unbilled_deliveries.prime({(c.account_id, c.currency): found[(c.account_id, c.currency)] for c in charges})
 
 
 @dataclass
@@ -162,9 +196,14 @@ def batch_pay(*, charges: list[Charge], workers: int | None = None) -> list[Atte
         except Exception:  # noqa: BLE001 — unanswered: stays pending, retried with the same key
             log.exception("billing run: charge %s not attempted", charge.pk)
             return Attempt(charge, method, None, at)
+
+    def attempt_share(share: list[Charge]) -> list[Attempt]:
+        """One thread's share of the batch, on one database connection for the whole share
+        (the sandbox processor writes its ledger through it), closed when the share is done."""
+        try:
+            return [attempt(charge) for charge in share]
         finally:
-            if threads:  # the sandbox processor writes its ledger through this thread's connection
-                connections.close_all()
+            connections.close_all()
 
     # Threads have connections of their own: only when the claim is committed (not inside a
     # caller's transaction, where they could not see its rows).
@@ -172,7 +211,12 @@ def batch_pay(*, charges: list[Charge], workers: int | None = None) -> list[Atte
     if not threads:
         return [attempt(c) for c in charges]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(attempt, charges))
+        answered = {
+            a.charge.pk: a
+            for share in pool.map(attempt_share, [charges[i::workers] for i in range(workers)])
+            for a in share
+        }
+    return [answered[charge.pk] for charge in charges]
 
 
 def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
@@ -181,41 +225,46 @@ def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
     if not attempts:
         return result
     issued: list = []
-    with transaction.atomic():
-        locked = {
-            c.pk: c
-            for c in Charge.objects.select_for_update()
-            .select_related("account", "subscription")
-            .filter(pk__in=[a.charge.pk for a in attempts], status=ChargeStatus.PENDING, attempts=0)
-        }
-        # Another path may have recorded one meanwhile; an unanswered one is retried next run.
-        mine = [a for a in attempts if a.charge.pk in locked and a.result is not None]
-        drafts = _invoices_finalise([a for a in mine if a.result.succeeded], result)
-        mine = [a for a in mine if not a.result.succeeded or a.charge.pk in drafts]  # errors: retried later
-        ChargeAttempt.objects.bulk_create(
-            [
-                ChargeAttempt(
-                    charge_id=a.charge.pk,
-                    at=a.at,
-                    succeeded=a.result.succeeded,
-                    code=a.result.code,
-                    gateway_ref=a.result.reference,
-                )
-                for a in mine
-            ]
-        )
-        for a in mine:
-            charge = locked[a.charge.pk]
-            charge.attempts, charge.payment_method = 1, a.method
-            charge.gateway_ref, charge.failure_code = a.result.reference, a.result.code
-            if a.result.succeeded:
-                result.paid.append(charge)
-            else:
-                charge_failed_record(charge, at=a.at, actor=actor)  # BIL-12: dunning, as for one account
-                result.failed.append(charge)
-        written = [d.invoice for d in drafts.values() if d is not None]
-        issued = _invoices_write(drafts, locked, actor=actor)
-        _paid_record(result.paid, at={a.charge.pk: a.at for a in mine}, actor=actor)
+    waiting: set[int] = set()
+    with transaction.atomic(), run_memo():
+        with audit_batched():  # written before the numbers, which come last
+            locked = {
+                c.pk: c
+                for c in Charge.objects.select_for_update()
+                .select_related("account", "subscription")
+                .filter(pk__in=[a.charge.pk for a in attempts], status=ChargeStatus.PENDING, attempts=0)
+            }
+            accounts_read(charge.account for charge in locked.values())
+            deliveries_read(locked.values())
+            # Another path may have recorded one meanwhile; an unanswered one is retried next run.
+            mine = [a for a in attempts if a.charge.pk in locked and a.result is not None]
+            drafts = _invoices_finalise([a for a in mine if a.result.succeeded], result)
+            mine = [a for a in mine if not a.result.succeeded or a.charge.pk in drafts]  # errors: retried later
+            ChargeAttempt.objects.bulk_create(
+                [
+                    ChargeAttempt(
+                        charge_id=a.charge.pk,
+                        at=a.at,
+                        succeeded=a.result.succeeded,
+                        code=a.result.code,
+                        gateway_ref=a.result.reference,
+                    )
+                    for a in mine
+                ]
+            )
+            for a in mine:
+                charge = locked[a.charge.pk]
+                charge.attempts, charge.payment_method = 1, a.method
+                charge.gateway_ref, charge.failure_code = a.result.reference, a.result.code
+                if a.result.succeeded:
+                    result.paid.append(charge)
+                else:
+                    charge_failed_record(charge, at=a.at, actor=actor)  # BIL-12: dunning, as for one account
+                    result.failed.append(charge)
+            written = [d.invoice for d in drafts.values() if d is not None]
+            issued = _invoices_write(drafts, locked, actor=actor)
+            _paid_record(result.paid, at={a.charge.pk: a.at for a in mine}, actor=actor)
+            waiting = receipts_later(issued)  # BIL-6: each receipt goes with its invoice's PDF
         numbered = [(doc.pk, doc.paid_at, doc.payment) for doc in issued]
         started = time.perf_counter()
         numbers = numbers_assign(
@@ -230,7 +279,7 @@ def batch_record(*, attempts: list[Attempt], actor: str = ACTOR) -> BatchResult:
     for invoice in issued:
         invoice.sequence, invoice.number = numbers[invoice.pk]
         invoice.status = DocumentStatus.PAID
-    _after_commit(result.paid, {invoice.pk: invoice for invoice in written})
+    _after_commit(result.paid, {invoice.pk: invoice for invoice in written}, waiting=waiting)
     return result
 
 
@@ -249,19 +298,16 @@ def _invoices_finalise(paid: list[Attempt], result: BatchResult) -> dict[int, Dr
     as for one invoice); None for a charge that gets none (nothing to pay, no billing details).
     A charge whose invoice is refused (BIL-14: identifiers missing) is left out: it stays
     pending and the next run retries it with the same idempotency key."""
-    profiled = set(
-        BillingProfile.objects.filter(account_id__in={a.charge.account_id for a in paid}).values_list(
-            "account_id", flat=True
-        )
-    )
     drafts: dict[int, Draft | None] = {}
+    billed: set[int] = set()  # deliveries go on the account's first invoice of the batch only
     for a in paid:
         charge = a.charge
-        if charge.amount == 0 or charge.account_id not in profiled:
+        if charge.amount == 0 or billing_profile(charge.account) is None:
             drafts[charge.pk] = None
             continue
         served = proration.Period(charge.period_start, charge.period_end)  # BIL-17: the seller's days
-        deliveries = unbilled_deliveries(charge.account, charge.currency)  # BIL-13, as one invoice
+        deliveries = [d for d in unbilled_deliveries(charge.account, charge.currency) if d.pk not in billed]
+        billed.update(d.pk for d in deliveries)  # BIL-13, as one invoice
         lines = [LineInput(d, Decimal(q), Decimal(u)) for d, q, u in charge.lines] or [
             LineInput(charge.description, Decimal("1"), charge.net_amount)
         ]
@@ -378,11 +424,12 @@ def _paid_record(paid: list[Charge], *, at: dict[int, datetime], actor: str) -> 
             account_activate(account=account, actor=actor, reason="payment received", plan_name=subscription.plan.name)
 
 
-def _after_commit(paid: list[Charge], invoices: dict[int, Invoice]) -> None:
+def _after_commit(paid: list[Charge], invoices: dict[int, Invoice], *, waiting: set[int]) -> None:
     """Receipts (BIL-6: the Owner's language; one waits for its invoice's PDF and carries it,
-    as for one account) and PDFs, once committed."""
+    as for one account: `waiting`, registered in the batch's transaction) and PDFs, once
+    committed."""
     for charge in paid:
-        if charge.amount > 0:
+        if charge.amount > 0 and charge.invoice_id not in waiting:
             with transaction.atomic():
                 receipt_mail(charge, invoice=invoices.get(charge.invoice_id))
     if getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True):

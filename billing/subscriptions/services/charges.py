@@ -110,7 +110,8 @@ def charge_build(
         lines=[[d, str(q), str(u)] for d, q, u in lines or []],
         created_at=now(),
     )
-    charge.full_clean(validate_unique=False, validate_constraints=False)
+    # The account and subscription are instances already (no existence query each).
+    charge.full_clean(exclude=["account", "subscription"], validate_unique=False, validate_constraints=False)
     return charge
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
-from billing.document_mail import document_mail_later, pdf_attachment
+from billing.document_mail import document_mail_later, documents_mail_later, pdf_attachment
 from billing.models import Document, DocumentMailKind, DocumentStatus
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge
@@ -24,17 +24,32 @@ def _context(charge: Charge, **extra: Any) -> dict[str, Any]:
     return {"charge": charge, "method": str(charge.payment_method or ""), **extra}
 
 
-def receipt_mail(charge: Charge, *, invoice: Document | None) -> None:
-    """The paid charge's receipt: after its invoice's PDF is stored, with it; now when there is
-    no PDF to wait for."""
-    if (
+def receipt_waits(invoice: Document | None) -> bool:
+    """Whether the receipt waits for this invoice's PDF (an issued invoice, PDFs rendered)."""
+    return (
         invoice is not None
         and invoice.status != DocumentStatus.DRAFT
         and getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True)
-    ):
+    )
+
+
+def receipt_mail(charge: Charge, *, invoice: Document | None) -> None:
+    """The paid charge's receipt: after its invoice's PDF is stored, with it; now when there is
+    no PDF to wait for."""
+    if receipt_waits(invoice):
         document_mail_later(invoice, kind=DocumentMailKind.RECEIPT)
         return
     owner_mail(charge.account, "subscriptions_receipt", _context(charge))
+
+
+def receipts_later(invoices: list[Document]) -> set[int]:
+    """receipt_mail for the invoices a billing batch is about to number, in its transaction (one
+    INSERT): their receipts go with their PDFs. Returns the invoices whose receipt waits (none
+    when PDFs are not rendered: the caller mails those receipts now, as receipt_mail does)."""
+    if not getattr(settings, "SUBSCRIPTIONS_INVOICE_PDF", True):
+        return set()
+    documents_mail_later(invoices, kind=DocumentMailKind.RECEIPT)
+    return {invoice.pk for invoice in invoices}
 
 
 @hooks.document_receipt_send.register

@@ -10,6 +10,13 @@ from accounts.models import SharedLoginFlag
 from billing.subscriptions import proration
 from billing.subscriptions.models import BillingSettings, Subscription
 from config.clock import now
+from core.memo import memoised
+
+
+@memoised(key=lambda account_id: account_id)
+def surcharge_flags(account_id: int) -> list[SharedLoginFlag]:
+    """The account's logins marked for a surcharge (a billing batch reads its accounts' at once)."""
+    return list(SharedLoginFlag.objects.filter(account_id=account_id, surcharge=True).order_by("id"))
 
 
 def shared_login_surcharge_lines(
@@ -17,7 +24,7 @@ def shared_login_surcharge_lines(
 ) -> list[tuple[str, Decimal, Decimal]]:
     """ACC-8: a monthly fee per login staff found shared and marked for a surcharge, on every
     renewal while the mark stands (× 12 on an annual bill)."""
-    flags = list(SharedLoginFlag.objects.filter(account_id=subscription.account_id, surcharge=True).order_by("id"))
+    flags = surcharge_flags(subscription.account_id)
     if not flags:
         return []
     months = Decimal(proration.MONTHS_IN_CYCLE[subscription.cycle])
