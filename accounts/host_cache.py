@@ -9,6 +9,10 @@ With Redis unreachable the cache is bypassed: every request asks the database, a
 
 Isolation does not depend on the cache: a host maps to one account's schema, and that mapping
 only changes by a Domain write, which bumps the generation.
+
+Without the cache (its first request, or Redis down) a process asks the database in one statement
+(`account_of_host`) that also sets the account's search_path, where django-tenants spends three:
+`SET search_path` to public, the lookup, `SET search_path` to the account.
 """
 
 import copy
@@ -17,9 +21,12 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.postgresql_backend.base import EXTRA_SEARCH_PATHS
+from django_tenants.utils import get_public_schema_name, quote_schema_name
 
 from accounts.models import Account, Domain
 from config.redis_client import redis_client
@@ -80,15 +87,56 @@ def tenant_remember(hostname: str, account: Account) -> None:
         _hosts[hostname] = (time.monotonic() + settings.TENANT_HOST_CACHE_SECONDS, copy.copy(account))
 
 
+def account_of_host(hostname: str) -> Account:
+    """The account of `hostname` (with every field, deleted accounts included, as django-tenants
+    reads it), read in one statement that also sets the connection's search_path to what
+    django-tenants sets for that account. Raises Domain.DoesNotExist for an unknown host."""
+    public = get_public_schema_name()
+    tail = "".join(f",{quote_schema_name(name)}" for name in EXTRA_SEARCH_PATHS)
+    sql = (
+        f"SELECT a.*, set_config('search_path', CASE WHEN a.schema_name = %s THEN %s"
+        f" ELSE quote_ident(a.schema_name) || %s END, false) AS search_path_set"
+        f" FROM {quote_schema_name(public)}.{Domain._meta.db_table} d"
+        f" JOIN {quote_schema_name(public)}.{Account._meta.db_table} a ON a.id = d.tenant_id"
+        f" WHERE d.domain = %s"
+    )
+    params = [public, quote_schema_name(public) + tail, f",{quote_schema_name(public)}{tail}", hostname]
+    # The statement names its tables with their schema, so the search_path that django-tenants
+    # would set to public first is not needed; the statement sets the account's own instead.
+    connection.search_path_set_schemas = [public]
+    try:
+        accounts = list(Account.all_objects.raw(sql, params))
+    except BaseException:
+        connection.search_path_set_schemas = None
+        raise
+    if not accounts:
+        connection.search_path_set_schemas = None  # nothing set: the next statement sets public
+        raise Domain.DoesNotExist(hostname)
+    account = accounts[0]
+    del account.search_path_set
+    connection.host_lookup_schema = account.schema_name
+    return account
+
+
 class CachedTenantMiddleware(TenantMainMiddleware):
-    """django-tenants' middleware, asking the process cache before the database."""
+    """django-tenants' middleware, asking the process cache before the database, and the database
+    in one statement."""
 
     def get_tenant(self, domain_model: type[Domain], hostname: str) -> Account:
         account = tenant_for_host(hostname)
         if account is None:
-            account = super().get_tenant(domain_model, hostname)
+            account = account_of_host(hostname)
             tenant_remember(hostname, account)
         return account
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        connection.host_lookup_schema = None
+        response = super().process_request(request)
+        # set_tenant forgets the search_path; the lookup has set it for this very account already.
+        if response is None and connection.host_lookup_schema == connection.schema_name:
+            connection.search_path_set_schemas = connection._get_cursor_search_paths()
+        connection.host_lookup_schema = None
+        return response
 
 
 for _model in (Account, Domain):

@@ -28,12 +28,24 @@ def document_einvoice(document: Document, *, for_staff: bool = False) -> dict | 
 
 
 def documents_einvoice(documents: Iterable[Document], *, for_staff: bool = False) -> dict[int, dict | None]:
-    """core.hooks.documents_einvoice: `document_einvoice` for many documents in two queries (the
-    XML itself is not read)."""
+    """core.hooks.documents_einvoice: `document_einvoice` for many documents in one query, each
+    document's e-invoice and delivery joined to its key (the XML itself is not read)."""
     pks = [document.pk for document in documents]
-    einvoices = {e.document_id: e for e in EInvoice.objects.filter(document_id__in=pks).defer("ubl_xml", "cii_xml")}
-    deliveries = {d.document_id: d for d in Delivery.objects.filter(document_id__in=pks)}
-    return {pk: _einvoice_info(pk, einvoices.get(pk), deliveries.get(pk), for_staff=for_staff) for pk in pks}
+    rows = (
+        Document.objects.filter(pk__in=pks)
+        .select_related("einvoice", "einvoice_delivery")
+        .defer(*_DOCUMENT_FIELDS, "einvoice__ubl_xml", "einvoice__cii_xml")
+    )
+    joined = {row.pk: (_related(row, "einvoice"), _related(row, "einvoice_delivery")) for row in rows}
+    return {pk: _einvoice_info(pk, *joined.get(pk, (None, None)), for_staff=for_staff) for pk in pks}
+
+
+# The join needs only the document's key.
+_DOCUMENT_FIELDS = [field.name for field in Document._meta.concrete_fields if not field.primary_key]
+
+
+def _related(document: Document, name: str) -> EInvoice | Delivery | None:
+    return getattr(document, name, None)  # a missing reverse one-to-one raises RelatedObjectDoesNotExist
 
 
 def _einvoice_info(pk: int, einvoice: EInvoice | None, delivery: Delivery | None, *, for_staff: bool) -> dict | None:

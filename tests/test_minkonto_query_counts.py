@@ -2,9 +2,10 @@
 of what it lists as with 1 (users, invitations, invoices and payments, support entries, privacy
 requests). The pages are collected from the account hosts' URL conf, as the responsive browser test
 does: a new route under /min-konto/ fails `test_acc9_every_minkonto_route_has_a_queries_pin` until it
-is pinned here or named as a form action. Counts are taken after one warm-up request (the
-per-process host cache, content types), include every `SET search_path`, and are the page as the
-Owner and, where the page is open to them, as an Agent."""
+is pinned here or named as a form action. Counts are taken after one warm-up request (content
+types), include every `SET search_path`, and are the page as the Owner and, where the page is open
+to them, as an Agent; each with the per-process host cache (accounts/host_cache.py) and without it,
+as on a process's first request, where the host lookup is the statement that sets the search_path."""
 
 import uuid
 from collections.abc import Callable
@@ -220,7 +221,7 @@ def test_acc9_every_minkonto_route_has_a_queries_pin() -> None:
 def world(account_a: Account, settings) -> Account:  # type: ignore[no-untyped-def]
     """Account A with billing details, a paid plan (one charge, one invoice) and one row of each
     list. The host → account lookup is cached per process as in production (accounts/host_cache.py;
-    the test settings turn it off): a page's own queries are what is pinned."""
+    the test settings turn it off)."""
     settings.TENANT_HOST_CACHE_SECONDS = 30
     if not Plan.objects.exists():
         reference_data_ensure()
@@ -230,8 +231,14 @@ def world(account_a: Account, settings) -> Account:  # type: ignore[no-untyped-d
     return account_a
 
 
+@pytest.mark.parametrize("cache_seconds", [30, 0], ids=["host-cache", "no-host-cache"])
 @pytest.mark.parametrize("key,role", CASES, ids=[f"{PAGES[k][0]}-{k.strip('/')}-{r}" for k, r in CASES])
-def test_minkonto_page_queries_at_most_ten_and_the_same_with_50_rows(world: Account, key: str, role: str) -> None:
+def test_minkonto_page_queries_at_most_ten_and_the_same_with_50_rows(
+    world: Account, key: str, role: str, cache_seconds: int, settings
+) -> None:
+    # Without the host cache every request asks the database for the host's account, as the
+    # first request of a process does (and every request while Redis is down).
+    settings.TENANT_HOST_CACHE_SECONDS = cache_seconds
     _rule, template, _roles, grow = PAGES[key]
     client = host_client(world)
     if role != "anonymous":
@@ -247,7 +254,7 @@ def test_minkonto_page_queries_at_most_ten_and_the_same_with_50_rows(world: Acco
     grow(world, 50)
     client.get(path)  # issuing touches the account row, which empties the host cache
     fifty, fifty_sql = _count(client, path)
-    print(f"\nQUERYCOUNT {key} {role}: {one} / {fifty}")
+    print(f"\nQUERYCOUNT {key} {role} host cache {cache_seconds}s: {one} / {fifty}")
     assert one <= LIMIT, "\n".join(one_sql)
     assert fifty == one, "\n".join(fifty_sql)
 

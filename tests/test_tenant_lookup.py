@@ -71,3 +71,34 @@ def test_acc_isolation_a_moved_host_name_is_looked_up_again(account_a, account_b
         "/min-konto/login/", {"username": "owner@bravo.no", "password": PASSWORD}, follow=True
     )
     assert "Bravo Kundeservice AS" in response.content.decode()
+
+
+def test_acc_isolation_uncached_lookup_is_one_statement_that_sets_the_accounts_search_path(
+    account_a, account_b, settings
+):
+    """Without the cache (a process's first request, Redis down) the host is looked up in one
+    statement that also sets the account's search_path: no `SET search_path` of its own, and each
+    host still sees only its own account, on one connection, alternating."""
+    settings.TENANT_HOST_CACHE_SECONDS = 0
+    client_a, client_b = logged_in(account_a), logged_in(account_b)
+    for client, own, other, schema in [
+        (client_a, "Alfa", "Bravo", "acct_alfa"),
+        (client_b, "Bravo", "Alfa", "acct_bravo"),
+        (client_a, "Alfa", "Bravo", "acct_alfa"),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/min-konto/").content.decode()
+        assert own in page and other not in page
+        sqls = [q["sql"] for q in queries.captured_queries]
+        assert "accounts_domain" in sqls[0] and "set_config('search_path'" in sqls[0]
+        assert not any(sql.startswith("SET search_path") for sql in sqls)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schemas(false)")
+            assert cursor.fetchone()[0] == [schema, "public"]
+
+
+def test_acc_isolation_unknown_host_is_404_and_the_next_request_gets_its_own_schema(account_a, settings):
+    settings.TENANT_HOST_CACHE_SECONDS = 0
+    client = logged_in(account_a)
+    assert client.get("/min-konto/", HTTP_HOST="nobody.localhost").status_code == 404
+    assert "Alfa Support ApS" in client.get("/min-konto/").content.decode()

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from billing.subscriptions import proration
 from billing.subscriptions.choices import ChargeKind, ChargeStatus
-from billing.subscriptions.models import Charge, Plan, PrepaidCredit, Subscription
+from billing.subscriptions.models import Charge, Plan, PlanPrice, PrepaidCredit, Subscription
 from billing.subscriptions.selectors import (
     FEATURE_LABELS,
+    NoPrice,
     prepaid_running,
-    price_at,
     price_changed_since,
     subscription_terms,
     terms_of,
@@ -70,8 +70,18 @@ def change_preview(
     credit = prepaid_running(subscription, at)
     if credit is not None:
         return _prepaid_preview(subscription=subscription, credit=credit, plan=plan, seats=seats, cycle=cycle, at=at)
-    current = subscription_terms(subscription, at)
-    price = price_at(plan=plan, at=at)  # the target's price and currency, read once
+    # Issue 14: the current plan's and the target's price in one read; the target's gives the
+    # currency too.
+    prices = _prices_at(plans=[subscription.plan, plan], at=at)
+    current = terms_of(
+        plan=subscription.plan,
+        seats=subscription.seats,
+        cycle=subscription.cycle,
+        at=at,
+        included_seats=subscription.included_seats,
+        price=prices[subscription.plan.pk],
+    )
+    price = prices[plan.pk]
     target = terms_of(
         plan=plan, seats=seats, cycle=cycle, at=at, included_seats=subscription.included_seats, price=price
     )
@@ -88,6 +98,21 @@ def change_preview(
         lost_features=lost,
         removed_seats=max(subscription.seats - seats, 0),
     )
+
+
+def _prices_at(*, plans: list[Plan], at: datetime) -> dict[int, PlanPrice]:
+    """Each plan's price version in force at `at`, as selectors.price_at chooses it (the newest
+    version that has taken effect), in one query."""
+    prices = {
+        price.plan_id: price
+        for price in PlanPrice.objects.filter(plan__in=plans, effective_from__lte=at)
+        .order_by("plan_id", "-effective_from", "-id")
+        .distinct("plan_id")
+    }
+    for plan in plans:
+        if plan.pk not in prices:
+            raise NoPrice(plan.code)
+    return prices
 
 
 def _prepaid_preview(
