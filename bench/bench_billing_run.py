@@ -5,7 +5,8 @@ charges and invoices live there), puts N accounts with a monthly subscription du
 the per-account job `subscriptions_billing_run` for every account, split over W worker processes
 that take account ids from a shared queue — what W Celery worker slots do with the fanned-out
 `run_account_job` tasks. Each account: claim the period, charge the sandbox processor, issue and
-mark the invoice paid (no PDF), log the receipt e-mail. Then it checks: one charge, one processor
+mark the invoice paid, queue its PDF (the receipt waits for it, as in production; no worker reads
+the bench's broker, so nothing is rendered or sent). Then it checks: one charge, one processor
 transaction and one invoice per subscription and period. A second run over the same accounts
 must change nothing (idempotence) and is timed too.
 
@@ -22,6 +23,7 @@ again: nothing may change.
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -34,6 +36,9 @@ if not os.environ.get("KONTO_DB_NAME", "").endswith("_bench_subs"):  # spawned w
     os.environ["KONTO_DB_NAME"] = os.environ.get("KONTO_DB_NAME", "kontoportal") + "_bench_subs"
 # Mail is rendered and logged as usual, but not handed to an SMTP server.
 os.environ["KONTO_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+# As in production, each invoice's PDF is queued after the commit (its receipt waits for it and
+# goes with it): here onto a throw-away Redis database that no worker reads, emptied at the end.
+os.environ.setdefault("KONTO_BROKER_URL", "redis://127.0.0.1:6379/9")
 
 AT = datetime(2026, 6, 1, 6, 5, tzinfo=UTC)
 
@@ -43,7 +48,7 @@ def _setup() -> None:
     from django.conf import settings
 
     django.setup()
-    settings.SUBSCRIPTIONS_INVOICE_PDF = False
+    settings.SUBSCRIPTIONS_INVOICE_PDF = True  # queued, not rendered: no worker reads the bench's broker
 
 
 def database_fresh() -> None:
@@ -164,14 +169,27 @@ def accounts_create(n: int) -> list[int]:
 
 
 class _Counter:
-    """Counts the statements a worker sends (connection.execute_wrapper)."""
+    """Counts the statements a worker sends (connection.execute_wrapper), on its own connection
+    and on every connection opened after `everywhere()` (the batch's processor threads, where the
+    sandbox processor writes its ledger)."""
 
     def __init__(self) -> None:
         self.n = 0
+        self._lock = threading.Lock()
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.n += 1
+        with self._lock:
+            self.n += 1
         return execute(sql, params, many, context)
+
+    def everywhere(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        def wrap(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+            if self not in connection.execute_wrappers:
+                connection.execute_wrappers.append(self)
+
+        connection_created.connect(wrap, weak=False)
 
 
 def _worker(queue, done) -> None:  # type: ignore[no-untyped-def]
@@ -208,6 +226,7 @@ def _batch_worker(queue, done) -> None:  # type: ignore[no-untyped-def]
     from config.clock import frozen_at
 
     count, counter, locked, batches = 0, _Counter(), 0.0, 0
+    counter.everywhere()  # the processor threads' connections too
     try:
         with connection.execute_wrapper(counter), frozen_at(AT):
             while (ids := queue.get()) is not None:
@@ -250,6 +269,9 @@ def main() -> None:
     )
     started = time.perf_counter()
     database_fresh()
+    import redis
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
     ids = accounts_create(n + n_old)
     print(f"setup (migrate + {n + n_old} accounts with a due subscription): {time.perf_counter() - started:.1f} s")
 
@@ -276,7 +298,8 @@ def main() -> None:
     wall, queries, locked, count = run(list(batches(due, size)), workers, _batch_worker)
     print(
         f"batch path: {n} accounts in {wall:.1f} s wall = {n / wall:.0f} accounts/s with {workers} workers "
-        f"(batches of {size}; dispatcher query {dispatch * 1000:.0f} ms), {queries / n:.1f} queries per account, "
+        f"(batches of {size}; dispatcher query {dispatch * 1000:.0f} ms), {queries / n:.1f} queries per account "
+        f"(the sandbox processor's ledger included), "
         f"number series locked {locked / max(count, 1) * 1000:.1f} ms per batch ({count} batches)"
     )
     total = n + n_old
@@ -297,6 +320,17 @@ def main() -> None:
     assert Charge.objects.filter(kind="renewal").count() == total and Invoice.objects.count() == total
     assert SandboxTransaction.objects.count() == total
     print(f"rerun (every batch sent again): nothing changed, {wall:.1f} s wall")
+    broker_empty()
+
+
+def broker_empty() -> None:
+    """The PDF tasks the runs queued (no worker reads the bench's broker): counted, then dropped."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    print(f"PDF render tasks queued (each invoice's receipt waits for its PDF): {client.llen('celery')}")
+    client.delete("celery")
 
 
 if __name__ == "__main__":
