@@ -35,14 +35,31 @@ def union_all(schemas: Mapping[int, str], select: str, params: Sequence[Any]) ->
     return rows
 
 
+def schemas_existing(schemas: Mapping[int, str]) -> dict[int, str]:
+    """Those of `schemas` that exist (an account row may outlive its schema, or precede it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [list(schemas.values())])
+        existing = {name for (name,) in cursor.fetchall()}
+    return {account_id: schema for account_id, schema in schemas.items() if schema in existing}
+
+
 def model_rows(
-    model: type[models.Model], schemas: Mapping[int, str], *, where: str, params: Sequence[Any], join: str = ""
+    model: type[models.Model],
+    schemas: Mapping[int, str],
+    *,
+    where: str,
+    params: Sequence[Any],
+    join: str = "",
+    limit: int | None = None,
 ) -> dict[int, list[Any]]:
     """Instances of a tenant model matching `where` (the table is `t`), by account id, read from
-    every schema at once. Field values go through the fields' database converters, as the ORM's."""
+    every schema at once (at most `limit` per schema). Field values go through the fields'
+    database converters, as the ORM's."""
     fields = model._meta.concrete_fields
     columns = ", ".join(f"t.{quote(f.column)}" for f in fields)
     select = f"{columns} FROM {{s}}.{quote(model._meta.db_table)} t {join} WHERE {where}"
+    if limit is not None:
+        select += f" LIMIT {int(limit)}"
     cols = [f.get_col(model._meta.db_table) for f in fields]
     converters = [[*connection.ops.get_db_converters(col), *col.get_db_converters(connection)] for col in cols]
     found: dict[int, list[Any]] = defaultdict(list)

@@ -5,7 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.lifecycle import account_suspend
@@ -61,6 +63,29 @@ def test_staff_global_search_finds_an_account_by_an_invoice_number_and_by_a_user
     assert invoice.number and page_link in by_number and "Bystander" not in by_number
     assert page_link in by_user and "Bystander" not in by_user
     assert page_link not in nothing and "Intet fundet." in nothing
+
+
+def test_acc_staff_search_finds_users_in_every_account_with_one_statement_per_200_schemas(staff_user) -> None:
+    """Issue 14: the search reads every live account's users by UNION ALL (core.across), not by
+    switching into the first 200 schemas: an account created after 250 others is found too."""
+    make_account("early", owner_email="kari@early.example")
+    Account.objects.bulk_create(  # accounts whose schema is not there (yet, or any more): skipped
+        [
+            Account(schema_name=f"acct_noschema{i:03d}", name=f"No schema {i}", slug=f"noschema{i:03d}")
+            for i in range(250)
+        ]
+    )
+    late = make_account("late", owner_email="kari@late.example")
+    client = staff_client(staff_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/console/search/", {"q": "kari@"}).content.decode()
+
+    assert f"/admin/console/account/{late.pk}/" in page and "kari@late.example" in page
+    assert "kari@early.example" in page
+    user_reads = [q["sql"] for q in queries if "users_user" in q["sql"] and "ILIKE" in q["sql"]]
+    assert len(user_reads) == 1  # the 2 schemas that exist (of 252 accounts + the test accounts) in one statement
+    assert not any(q["sql"].startswith("SET search_path") for q in queries[1:])  # no switch per account
 
 
 def test_staff_today_queue_lists_an_overdue_privacy_request_and_a_cancellation_past_its_deadline(staff_user) -> None:
