@@ -49,7 +49,7 @@ from billing.services.numbering import numbers_assign
 from billing.services.profiles import billing_profile
 from billing.subscriptions import proration
 from billing.subscriptions.choices import ChargeKind, ChargeStatus, SubscriptionStatus
-from billing.subscriptions.gateway import ChargeResult, gateway_for
+from billing.subscriptions.gateway import ChargeResult
 from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Subscription
 from billing.subscriptions.services.audit_and_mail import owner_mail
 from billing.subscriptions.services.batch_sql import (
@@ -57,9 +57,8 @@ from billing.subscriptions.services.batch_sql import (
     charges_paid_write,
     subscriptions_write,
 )
-from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot
+from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot, processor_ask
 from billing.subscriptions.services.receipts import receipt_mail, receipts_later
-from billing.subscriptions.services.refusals import NO_BILLING_DETAILS, NO_PAYMENT_METHOD
 from billing.subscriptions.services.renewals import renewal_charges
 from billing.subscriptions.services.shared_login_surcharge import surcharge_flags
 from billing.tasks import pdf_render_enqueue
@@ -178,21 +177,10 @@ def batch_pay(*, charges: list[Charge], workers: int | None = None) -> list[Atte
     def attempt(charge: Charge) -> Attempt:
         method = methods.get(charge.account_id)
         try:
-            if charge.amount == 0:
-                result = ChargeResult(True, "")
-            elif charge.account_id not in profiled:
-                result = ChargeResult(False, "", NO_BILLING_DETAILS)  # an invoice needs the buyer (LTD-7)
-            elif method is None:
-                result = ChargeResult(False, "", NO_PAYMENT_METHOD)
-            else:
-                result = gateway_for(method.gateway).charge(
-                    token=method.token,
-                    amount=charge.amount,
-                    currency=charge.currency,
-                    idempotency_key=f"{charge.key}#1",
-                    at=at,
-                )
-            return Attempt(charge, method, result, at)
+            answer = processor_ask(
+                charge, method=method, has_billing_details=charge.account_id in profiled, attempt=1, at=at
+            )
+            return Attempt(charge, method, answer, at)
         except Exception:  # noqa: BLE001 — unanswered: stays pending, retried with the same key
             log.exception("billing run: charge %s not attempted", charge.pk)
             return Attempt(charge, method, None, at)

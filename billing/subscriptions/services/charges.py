@@ -140,20 +140,9 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     at = now()
     attempt = charge.attempts + 1
     method = payment_method_current(charge.account)
-    if charge.amount == 0:
-        result = ChargeResult(True, "")
-    elif not _has_billing_details(charge.account_id):
-        result = ChargeResult(False, "", NO_BILLING_DETAILS)  # an invoice needs the buyer (LTD-7)
-    elif method is None:
-        result = ChargeResult(False, "", NO_PAYMENT_METHOD)
-    else:
-        result = gateway_for(method.gateway).charge(
-            token=method.token,
-            amount=charge.amount,
-            currency=charge.currency,
-            idempotency_key=f"{charge.key}#{attempt}",
-            at=at,
-        )
+    result = processor_ask(
+        charge, method=method, has_billing_details=_has_billing_details(charge.account_id), attempt=attempt, at=at
+    )
     ChargeAttempt.objects.create(
         charge=charge, at=at, succeeded=result.succeeded, code=result.code, gateway_ref=result.reference
     )
@@ -166,6 +155,27 @@ def charge_pay(*, charge_id: int, actor: str = SYSTEM) -> Charge:
     else:
         charge_failed_record(charge, at=at, actor=actor)
     return charge
+
+
+def processor_ask(
+    charge: Charge, *, method: PaymentMethod | None, has_billing_details: bool, attempt: int, at: datetime
+) -> ChargeResult:
+    """The answer to one attempt of a charge (one account or a batch): nothing to take, refused
+    before asking (no billing details — an invoice needs the buyer, LTD-7 — or no payment
+    method), or the processor's answer to the attempt's own idempotency key."""
+    if charge.amount == 0:
+        return ChargeResult(True, "")
+    if not has_billing_details:
+        return ChargeResult(False, "", NO_BILLING_DETAILS)
+    if method is None:
+        return ChargeResult(False, "", NO_PAYMENT_METHOD)
+    return gateway_for(method.gateway).charge(
+        token=method.token,
+        amount=charge.amount,
+        currency=charge.currency,
+        idempotency_key=f"{charge.key}#{attempt}",
+        at=at,
+    )
 
 
 def _has_billing_details(account_id: int) -> bool:

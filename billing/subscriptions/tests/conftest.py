@@ -1,14 +1,14 @@
 import importlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
 from django.utils import translation
 
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountKind, AccountStatus
 from billing.models import BillingProfile, SellerProfile, VatRate
-from billing.subscriptions.models import Plan
+from billing.subscriptions.models import PaymentMethod, Plan, SandboxToken, Subscription
 from billing.subscriptions.services.payment_methods import payment_method_add_card
 from billing.subscriptions.services.start import subscription_start
 
@@ -105,3 +105,78 @@ def english_by_default() -> Iterator[None]:
     """Messages in English unless a test asks otherwise (a request may leave another active)."""
     with translation.override("en"):
         yield
+
+
+def bulk_accounts(n: int, plan: Plan, at: datetime) -> list[Account]:
+    """`n` customer accounts with a subscription due at `at`. Rows only: billing lives in the
+    public schema, so the accounts need no schema of their own here."""
+    accounts = Account.objects.bulk_create(
+        [
+            Account(
+                schema_name=f"acct_run{i:04d}",
+                name=f"Run {i:04d} ApS",
+                slug=f"run{i:04d}",
+                kind=AccountKind.CUSTOMER,
+                status=AccountStatus.ACTIVE,
+                language="da" if i % 2 else "nb",
+            )
+            for i in range(n)
+        ]
+    )
+    SandboxToken.objects.create(
+        token="tok_bulk",
+        kind="card",
+        behaviour="ok",
+        brand="Visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2035,
+        created_at=at,
+    )
+    BillingProfile.objects.bulk_create(
+        [
+            BillingProfile(
+                account=a,
+                name="Contact",
+                street="Storgata 1",
+                postcode="0155",
+                city="Oslo",
+                country="NO",
+                email=f"invoice@{a.slug}.example",
+                updated_at=at,
+            )
+            for a in accounts
+        ]
+    )
+    PaymentMethod.objects.bulk_create(
+        [
+            PaymentMethod(
+                account=a,
+                kind="card",
+                token="tok_bulk",
+                brand="Visa",
+                last4="4242",
+                exp_month=12,
+                exp_year=2035,
+                created_at=at,
+            )
+            for a in accounts
+        ]
+    )
+    start = at - timedelta(days=31)
+    Subscription.objects.bulk_create(
+        [
+            Subscription(
+                account=a,
+                plan=plan,
+                seats=1 + i % 5,
+                cycle="monthly",
+                anchor=start,
+                period_start=start,
+                period_end=at,
+                created_at=start,
+            )
+            for i, a in enumerate(accounts)
+        ]
+    )
+    return accounts

@@ -19,8 +19,7 @@ from billing.services.deliveries import custom_delivery_record
 from billing.subscriptions.batch_run import billing_batch_run, due_subscription_ids
 from billing.subscriptions.models import Plan, Subscription
 from billing.subscriptions.selectors import price_at
-from billing.subscriptions.tests.conftest import seller_ensure
-from billing.subscriptions.tests.test_billing_run import _bulk_accounts
+from billing.subscriptions.tests.conftest import bulk_accounts, seller_ensure
 from billing.tests.pdf_worker import pdfs_rendered
 from config.clock import frozen_at
 from core.audit import audit_batched
@@ -44,7 +43,7 @@ def test_bil1_a_batch_of_29_sends_as_many_statements_as_a_batch_of_5(
 ) -> None:
     settings.SUBSCRIPTIONS_INVOICE_PDF = True
     seller_ensure()
-    accounts = _bulk_accounts(35, plans["team"], AT)
+    accounts = bulk_accounts(35, plans["team"], AT)
     ids = due_subscription_ids(at=AT)
     with django_capture_on_commit_callbacks():  # the PDFs are queued after commit, not rendered here
         _bill(ids[:1])  # the first batch ever creates the number series' row
@@ -65,7 +64,7 @@ def test_bil6_bil14_batch_receipts_wait_for_the_invoice_pdf_and_carry_it_in_the_
 ) -> None:
     settings.SUBSCRIPTIONS_INVOICE_PDF = True
     seller_ensure()
-    accounts = _bulk_accounts(4, plans["team"], AT)
+    accounts = bulk_accounts(4, plans["team"], AT)
     with django_capture_on_commit_callbacks():
         _bill(due_subscription_ids(at=AT))
     invoices = list(Invoice.objects.filter(account__in=accounts))
@@ -90,7 +89,7 @@ def test_bil13_deliveries_go_on_the_first_invoice_when_a_batch_bills_two_periods
 ) -> None:
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
-    account = _bulk_accounts(1, plans["team"], AT)[0]
+    account = bulk_accounts(1, plans["team"], AT)[0]
     subscription = Subscription.objects.get(account=account)
     two_back = AT - timedelta(days=61)  # two periods started by AT: April and May
     Subscription.objects.filter(pk=subscription.pk).update(
@@ -121,7 +120,7 @@ def test_bil1_a_change_made_between_two_batches_is_on_the_next_batch_invoices(
     """What a batch reads once is read again by the next batch: nothing goes stale."""
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
-    accounts = _bulk_accounts(4, plans["team"], AT)
+    accounts = bulk_accounts(4, plans["team"], AT)
     ids = due_subscription_ids(at=AT)
     _bill(ids[:2])
     # staff enter the seller's new name and the third account's buyer moves, between the batches

@@ -22,8 +22,7 @@ from billing.subscriptions.models import (
 )
 from billing.subscriptions.services.batch import batch_claim, batch_pay, batch_record
 from billing.subscriptions.tasks import billing_batch, billing_dispatch
-from billing.subscriptions.tests.conftest import seller_ensure
-from billing.subscriptions.tests.test_billing_run import _bulk_accounts
+from billing.subscriptions.tests.conftest import bulk_accounts, seller_ensure
 from config.clock import frozen_at
 
 AT = datetime(2026, 5, 1, 6, 5, tzinfo=UTC)
@@ -45,7 +44,7 @@ def test_bil1_bil11_two_batch_runs_at_once_over_500_accounts_bill_each_period_on
 ) -> None:
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
-    accounts = _bulk_accounts(500, plans["team"], AT)
+    accounts = bulk_accounts(500, plans["team"], AT)
     base = _counter()
     ids = due_subscription_ids(at=AT)
     assert len(ids) >= 500
@@ -94,7 +93,7 @@ def test_bil11_declined_card_mid_batch_burns_no_number_and_goes_to_dunning(
 ) -> None:
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
-    accounts = _bulk_accounts(60, plans["team"], AT)
+    accounts = bulk_accounts(60, plans["team"], AT)
     SandboxToken.objects.create(
         token="tok_declines",
         kind="card",
@@ -131,7 +130,7 @@ def test_bil1_acc10_dispatcher_sends_only_what_is_due_of_chargeable_accounts(
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     settings.KONTO_BILLING_BATCH_SIZE = 2
     seller_ensure()
-    accounts = _bulk_accounts(6, plans["team"], AT)
+    accounts = bulk_accounts(6, plans["team"], AT)
     cancelled, not_due = accounts[0], accounts[1]
     Account.objects.filter(pk=cancelled.pk).update(status="cancelled")
     Subscription.objects.filter(account=not_due).update(period_end=AT + timedelta(days=1))
@@ -156,7 +155,7 @@ def test_acc10_an_account_cancelled_between_claim_and_processor_call_is_never_ch
     # given a batch whose periods are claimed (committed, no lock held any more)
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
-    accounts = _bulk_accounts(3, plans["team"], AT)
+    accounts = bulk_accounts(3, plans["team"], AT)
     with frozen_at(AT):
         claimed = batch_claim(subscription_ids=due_subscription_ids(at=AT), at=AT)
         assert len(claimed) == 3

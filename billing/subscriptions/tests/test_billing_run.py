@@ -10,17 +10,14 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from accounts.models import Account, AccountKind, AccountStatus
-from billing.models import BillingProfile, Invoice
+from accounts.models import Account
+from billing.models import Invoice
 from billing.subscriptions.models import (
     Charge,
-    PaymentMethod,
     Plan,
-    SandboxToken,
     SandboxTransaction,
-    Subscription,
 )
-from billing.subscriptions.tests.conftest import seller_ensure, subscribe
+from billing.subscriptions.tests.conftest import bulk_accounts, seller_ensure, subscribe
 from config.jobs import get_job, run_for_account
 
 T0 = datetime(2026, 1, 31, 7, 0, tzinfo=UTC)
@@ -56,81 +53,6 @@ def test_bil1_dry_run_reports_and_changes_nothing(account_a: Account, plans: dic
     assert Charge.objects.filter(subscription=subscription).count() == 1
 
 
-def _bulk_accounts(n: int, plan: Plan, at: datetime) -> list[Account]:
-    """`n` customer accounts with a subscription due at `at`. Rows only: billing lives in the
-    public schema, so the accounts need no schema of their own here."""
-    accounts = Account.objects.bulk_create(
-        [
-            Account(
-                schema_name=f"acct_run{i:04d}",
-                name=f"Run {i:04d} ApS",
-                slug=f"run{i:04d}",
-                kind=AccountKind.CUSTOMER,
-                status=AccountStatus.ACTIVE,
-                language="da" if i % 2 else "nb",
-            )
-            for i in range(n)
-        ]
-    )
-    SandboxToken.objects.create(
-        token="tok_bulk",
-        kind="card",
-        behaviour="ok",
-        brand="Visa",
-        last4="4242",
-        exp_month=12,
-        exp_year=2035,
-        created_at=at,
-    )
-    BillingProfile.objects.bulk_create(
-        [
-            BillingProfile(
-                account=a,
-                name="Contact",
-                street="Storgata 1",
-                postcode="0155",
-                city="Oslo",
-                country="NO",
-                email=f"invoice@{a.slug}.example",
-                updated_at=at,
-            )
-            for a in accounts
-        ]
-    )
-    PaymentMethod.objects.bulk_create(
-        [
-            PaymentMethod(
-                account=a,
-                kind="card",
-                token="tok_bulk",
-                brand="Visa",
-                last4="4242",
-                exp_month=12,
-                exp_year=2035,
-                created_at=at,
-            )
-            for a in accounts
-        ]
-    )
-    start = at - timedelta(days=31)
-    Subscription.objects.bulk_create(
-        [
-            Subscription(
-                account=a,
-                plan=plan,
-                seats=1 + i % 5,
-                cycle="monthly",
-                anchor=start,
-                period_start=start,
-                period_end=at,
-                created_at=start,
-            )
-            for i, a in enumerate(accounts)
-        ]
-    )
-    return accounts
-
-
 @pytest.mark.django_db(transaction=True)
 def test_bil1_two_workers_at_once_over_200_accounts_bill_each_period_once(
     accounts_ready: tuple[Account, Account], plans: dict[str, Plan], settings
@@ -138,7 +60,7 @@ def test_bil1_two_workers_at_once_over_200_accounts_bill_each_period_once(
     settings.SUBSCRIPTIONS_INVOICE_PDF = False
     seller_ensure()
     at = datetime(2026, 5, 1, 6, 5, tzinfo=UTC)
-    accounts = _bulk_accounts(200, plans["team"], at)
+    accounts = bulk_accounts(200, plans["team"], at)
     job = get_job("subscriptions_billing_run")
     start = threading.Barrier(2)
     errors: list[BaseException] = []
