@@ -4,10 +4,15 @@ be recorded once. Plus the EU standard VAT rates as data (BIL-9)."""
 
 from django.db import migrations
 
-DOCUMENT_TRIGGER = r"""
-CREATE OR REPLACE FUNCTION billing_document_immutable() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
+from core.db import freeze_trigger_drop_sql, freeze_trigger_sql
+
+DOCUMENT_TRIGGER = (
+    "\n"
+    + freeze_trigger_sql(
+        "billing_document_immutable",
+        table="billing_document",
+        events="UPDATE OR DELETE",
+        body=r"""    IF TG_OP = 'DELETE' THEN
         IF OLD.status <> 'draft' THEN
             RAISE EXCEPTION 'issued document % cannot be deleted (BIL-11)', OLD.number
                 USING ERRCODE = 'restrict_violation';
@@ -38,18 +43,15 @@ BEGIN
             USING ERRCODE = 'restrict_violation';
     END IF;
     RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER billing_document_immutable
-    BEFORE UPDATE OR DELETE ON billing_document
-    FOR EACH ROW EXECUTE FUNCTION billing_document_immutable();
-
-CREATE OR REPLACE FUNCTION billing_line_immutable() RETURNS trigger AS $$
-DECLARE
-    parent_status text;
-BEGIN
-    SELECT status INTO parent_status FROM billing_document
+""",
+    )
+    + "\n"
+    + freeze_trigger_sql(
+        "billing_line_immutable",
+        table="billing_documentline",
+        events="INSERT OR UPDATE OR DELETE",
+        declare="DECLARE\n    parent_status text;\n",
+        body=r"""    SELECT status INTO parent_status FROM billing_document
         WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.document_id ELSE NEW.document_id END;
     IF parent_status IS NOT NULL AND parent_status <> 'draft' THEN
         RAISE EXCEPTION 'the lines of an issued document are immutable (BIL-11)'
@@ -66,20 +68,15 @@ BEGIN
         RETURN OLD;
     END IF;
     RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
+""",
+    )
+)
 
-CREATE TRIGGER billing_line_immutable
-    BEFORE INSERT OR UPDATE OR DELETE ON billing_documentline
-    FOR EACH ROW EXECUTE FUNCTION billing_line_immutable();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS billing_line_immutable ON billing_documentline;
-DROP FUNCTION IF EXISTS billing_line_immutable();
-DROP TRIGGER IF EXISTS billing_document_immutable ON billing_document;
-DROP FUNCTION IF EXISTS billing_document_immutable();
-"""
+DROP = (
+    "\n"
+    + freeze_trigger_drop_sql("billing_line_immutable", table="billing_documentline")
+    + freeze_trigger_drop_sql("billing_document_immutable", table="billing_document")
+)
 
 
 def load_rates(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -12,15 +12,17 @@ from importlib import import_module
 
 from django.db import migrations, models
 
+from core.db import freeze_function_sql
+
 _previous = import_module("billing.migrations.0003_vat_in_euro")
 PREVIOUS_FUNCTION = _previous.FUNCTION
 
-FUNCTION = r"""
-CREATE OR REPLACE FUNCTION billing_document_immutable() RETURNS trigger AS $$
-DECLARE
+FUNCTION = "\n" + freeze_function_sql(
+    "billing_document_immutable",
+    declare=r"""DECLARE
     moving_columns CONSTANT text[] := ARRAY['status', 'paid_at', 'payment', 'pdf_file', 'pdf_sha256'];
-BEGIN
-    IF TG_OP = 'DELETE' THEN
+""",
+    body=r"""    IF TG_OP = 'DELETE' THEN
         IF OLD.status <> 'draft' THEN
             RAISE EXCEPTION 'issued document % cannot be deleted (BIL-11)', OLD.number
                 USING ERRCODE = 'restrict_violation';
@@ -49,9 +51,8 @@ BEGIN
             USING ERRCODE = 'restrict_violation';
     END IF;
     RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-"""
+""",
+)
 
 
 class Migration(migrations.Migration):

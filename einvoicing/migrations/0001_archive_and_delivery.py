@@ -3,25 +3,20 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.db import freeze_trigger_drop_sql, freeze_trigger_sql
+
 # BIL-14 / BIL-11 in the database: an archived e-invoice is never changed or deleted, whoever asks
 # (ORM, admin, API or raw SQL); it lives as long as its document (10 years).
-ARCHIVE_TRIGGER = r"""
-CREATE OR REPLACE FUNCTION einvoicing_einvoice_immutable() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'the e-invoice of document % is archived once and never changed (BIL-14)', OLD.document_id
+ARCHIVE_TRIGGER = "\n" + freeze_trigger_sql(
+    "einvoicing_einvoice_immutable",
+    table="einvoicing_einvoice",
+    events="UPDATE OR DELETE",
+    body=r"""    RAISE EXCEPTION 'the e-invoice of document % is archived once and never changed (BIL-14)', OLD.document_id
         USING ERRCODE = 'restrict_violation';
-END;
-$$ LANGUAGE plpgsql;
+""",
+)
 
-CREATE TRIGGER einvoicing_einvoice_immutable
-    BEFORE UPDATE OR DELETE ON einvoicing_einvoice
-    FOR EACH ROW EXECUTE FUNCTION einvoicing_einvoice_immutable();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS einvoicing_einvoice_immutable ON einvoicing_einvoice;
-DROP FUNCTION IF EXISTS einvoicing_einvoice_immutable();
-"""
+DROP = "\n" + freeze_trigger_drop_sql("einvoicing_einvoice_immutable", table="einvoicing_einvoice")
 
 
 class Migration(migrations.Migration):
