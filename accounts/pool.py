@@ -1,9 +1,10 @@
 """The warm pool of account schemas (issue 14).
 
-Cloning the template while a visitor waits costs ~0.5 s; renaming a schema cloned beforehand costs
-one catalog update. `pool_fill` keeps `ACCOUNT_POOL_SIZE` schemas cloned from the template (run by
-the `account_pool_fill` task after each sign-up, by the job of the same name, and by the command
-after `migrate_schemas`); `schema_provide` gives a new account its schema inside the sign-up's
+Cloning the template while a visitor waits costs ~0.1 s (the template's script, see
+accounts/template_script.py); renaming a schema cloned beforehand costs one catalog update.
+`pool_fill` keeps `ACCOUNT_POOL_SIZE` schemas cloned from the template (run by the
+`account_pool_fill` task after each sign-up, by the job of the same name, and by the command after
+`migrate_schemas`); `schema_provide` gives a new account its schema inside the sign-up's
 transaction: a pooled one renamed, or, when the pool is empty, one clone.
 
 A pooled schema carries the number of migrations the template had when it was cloned; after a
@@ -20,12 +21,15 @@ from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import schema_exists
 
 from accounts.models import PooledSchema
+from accounts.template_script import template_script_build, template_script_run
 
 POOL_PREFIX = "kp_pool_"
 # One filler at a time (a task after each sign-up, the job, the deploy command may overlap).
 FILL_LOCK = 0x6B70_706F  # "kppo"
 
 _clone_function_ready = False
+# The template's script by the number of migrations it was built at (one entry; per process).
+_scripts: dict[int, str | None] = {}
 
 
 def _quote(schema: str) -> str:
@@ -59,12 +63,37 @@ def _clone_function_reinstall() -> None:
     _clone_function_ready = not connection.in_atomic_block
 
 
-def schema_clone(*, target: str) -> None:
-    """Copy the template schema (tables, sequences and data) to `target`."""
+def schema_clone_function(*, target: str) -> None:
+    """Copy the template to `target` with django-tenants' clone function (PL/pgSQL, object by
+    object): for a template holding what the script does not reproduce."""
     clone_function_ensure()
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [settings.TENANT_BASE_SCHEMA, target])
+
+
+def template_script(migrations: int) -> str | None:
+    """The template's script, built once per process and migration state: a migration is the
+    only thing that changes the template's tables (a template changed by hand: `pool_empty`)."""
+    if migrations not in _scripts:
+        script = template_script_build(settings.TENANT_BASE_SCHEMA)
+        _scripts.clear()
+        _scripts[migrations] = script
+    return _scripts[migrations]
+
+
+def template_script_forget() -> None:
+    _scripts.clear()
+
+
+def schema_clone(*, target: str, migrations: int | None = None) -> None:
+    """Copy the template schema (tables, sequences and data) to `target`: its script in one round
+    trip, or the clone function when the template holds something the script does not know."""
+    script = template_script(template_migrations() if migrations is None else migrations)
+    if script is None:
+        schema_clone_function(target=target)
+    else:
+        template_script_run(script, target=target)
 
 
 def template_migrations() -> int:
@@ -125,6 +154,7 @@ def pool_fill(*, size: int | None = None, reinstall: bool = False) -> dict[str, 
     try:
         if reinstall:
             _clone_function_reinstall()
+            template_script_forget()
         current = template_migrations()
         counts = {"dropped": _drop_stale(current), "cloned": 0}
         while PooledSchema.objects.count() < size:
@@ -132,7 +162,7 @@ def pool_fill(*, size: int | None = None, reinstall: bool = False) -> dict[str, 
             if schema_exists(name):  # pragma: no cover - 48 random bits
                 continue
             with transaction.atomic():
-                schema_clone(target=name)
+                schema_clone(target=name, migrations=current)
                 PooledSchema.objects.create(schema_name=name, migrations=current)
             counts["cloned"] += 1
         counts["pooled"] = PooledSchema.objects.count()
@@ -143,7 +173,9 @@ def pool_fill(*, size: int | None = None, reinstall: bool = False) -> dict[str, 
 
 
 def pool_empty() -> int:
-    """Drop every pooled schema (tests, and a template that changed without a migration)."""
+    """Drop every pooled schema and forget the template's script (tests, and a template that
+    changed without a migration)."""
+    template_script_forget()
     dropped = 0
     for pooled in PooledSchema.objects.all():
         with transaction.atomic(), connection.cursor() as cursor:

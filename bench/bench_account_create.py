@@ -1,9 +1,13 @@
 """How long until a new account is usable: schema ready, host name and Owner in place.
 
 Measures, in one run: the account from the warm pool (a pooled schema renamed), from an empty
-pool (one clone of the template), the old path as the baseline (django-tenants' clone, which
-re-creates the clone function, plus `migrate_schemas --fake`), and running every migration for
-one schema (plain `migrate_schemas`). Prints the figures; not part of the test run.
+pool (the template's script, accounts/template_script.py), the old path as the baseline
+(django-tenants' clone, which re-creates the clone function, plus `migrate_schemas --fake`), the
+schema alone made by the script and by the clone function (the empty pool's path until the
+script), the pool's refill per schema, and running every migration for one schema (plain
+`migrate_schemas`). The clone function's cost grows with the catalog (every account schema), the
+script's does not: the number of schemas in the database is printed. Prints the figures; not
+part of the test run.
 
     .venv/bin/python bench/bench_account_create.py [N]
 """
@@ -12,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,8 +30,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from accounts.models import Account, Domain  # noqa: E402
-from accounts.pool import pool_empty, pool_fill  # noqa: E402
+from accounts.models import Account, Domain, PooledSchema  # noqa: E402
+from accounts.pool import pool_empty, pool_fill, schema_clone, schema_clone_function  # noqa: E402
 from accounts.services import account_create, schema_name_for, template_schema_ensure  # noqa: E402
 from accounts.users.models import User  # noqa: E402
 
@@ -63,6 +68,17 @@ def timed_old_path(i: int) -> float:
     return elapsed
 
 
+def timed_schema(i: int, make: Callable[..., None]) -> float:
+    """The schema alone, rolled back."""
+    with transaction.atomic():
+        started = time.perf_counter()
+        make(target=f"bench_schema_{i}")
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    connection.set_schema_to_public()
+    return elapsed
+
+
 def ms(values: list[float]) -> str:
     return (
         f"median {statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
@@ -74,10 +90,21 @@ def main() -> None:
     template_schema_ensure()
     drop("bench-")
     pool_empty()
-    timed_create(999, "bench-warm")  # warm-up: imports, first connection, clone function installed
-    old_times = [timed_old_path(i) for i in range(n)]
-    empty_times = [timed_create(i, "bench-empty") for i in range(n)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_namespace")
+        schemas = cursor.fetchone()[0]
+    timed_create(999, "bench-warm")  # warm-up: imports, first connection, the template's script built
+    # Interleaved, so a change in the machine's load falls on both sides of each comparison.
+    old_times, empty_times, script_times, function_times = [], [], [], []
+    for i in range(n):
+        old_times.append(timed_old_path(i))
+        empty_times.append(timed_create(i, "bench-empty"))
+    for i in range(n):
+        script_times.append(timed_schema(i, schema_clone))
+        function_times.append(timed_schema(i, schema_clone_function))
+    started = time.perf_counter()
     pool_fill(size=n)
+    fill_each = (time.perf_counter() - started) / max(PooledSchema.objects.count(), 1)
     pool_times = [timed_create(i, "bench-pool") for i in range(n)]
     drop("bench-")
     pool_empty()
@@ -95,10 +122,16 @@ def main() -> None:
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
     connection.set_schema_to_public()
 
-    print(f"new account usable (row + schema + host + Owner), {n} accounts each, one run:")
+    print(
+        f"new account usable (row + schema + host + Owner), {n} accounts each, one run, {schemas} schemas in the database:"
+    )
     print(f"  from the warm pool (schema renamed):         {ms(pool_times)}   target <= 50 ms")
-    print(f"  pool empty (one clone, no migrate --fake):   {ms(empty_times)}   target <= 300 ms")
+    print(f"  pool empty (the template's script):          {ms(empty_times)}   target <= 300 ms")
     print(f"  baseline: django-tenants clone + --fake:     {ms(old_times)}")
+    print(f"the schema alone, {n} each:")
+    print(f"  the template's script (one round trip):      {ms(script_times)}")
+    print(f"  the clone function (the empty pool before):  {ms(function_times)}")
+    print(f"  pool refill: {fill_each * 1000:.0f} ms per schema")
     print(f"plain migrate_schemas for one schema, {len(migrate_times)} runs:")
     print(f"  median {statistics.median(migrate_times) * 1000:.0f} ms")
 
