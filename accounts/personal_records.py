@@ -76,10 +76,6 @@ def _grouped(rows: Any, record: Any) -> Records:
     return found
 
 
-def _owned(across: Across) -> list[int]:
-    return [a.pk for a in across.accounts if across.roles.get(a.pk) == Role.OWNER]
-
-
 def logins_across(across: Across) -> Records:
     join = f"JOIN {{s}}.{quote('users_user')} u ON u.id = t.user_id"
     found = model_rows(
@@ -96,12 +92,12 @@ def invitations_across(across: Across) -> Records:
 
 
 def account_across(across: Across) -> Records:
-    owned = set(_owned(across))
+    owned = set(across.with_role(Role.OWNER))
     return {a.pk: [account_record(a)] for a in across.accounts if a.pk in owned}
 
 
 def events_across(across: Across) -> Records:
-    owned = _owned(across)
+    owned = across.with_role(Role.OWNER)
     others = [a.pk for a in across.accounts if a.pk not in set(owned)]
     events = (
         AuditEvent.objects.filter(Q(account_id__in=owned) | (mentions(across.email) & Q(account_id__in=others)))

@@ -44,14 +44,18 @@ class EraseResult:
 @dataclass(frozen=True)
 class Across:
     """One address looked for in many account schemas at once (issue 14). `accounts`: the customer
-    accounts walked, `schemas`: account id -> schema name, `roles`: account id -> the address's
-    role in that account's users table (absent: not a user there), found by one UNION ALL query
-    over every schema (privacy/services/across.py)."""
+    accounts walked, `schemas`: account id -> schema name, `users`: account id -> the address's
+    rows in that account's users table (absent: not a user there), read once by one UNION ALL
+    over every schema (`across_for` in privacy/services/export.py) for every source to use."""
 
     email: str
     accounts: list[Any]
     schemas: Mapping[int, str]
-    roles: Mapping[int, str]
+    users: Mapping[int, list[Any]]
+
+    def with_role(self, role: str) -> list[int]:
+        """Ids of the accounts where the address has this role (e.g. the accounts it owns)."""
+        return [a.pk for a in self.accounts if any(u.role == role for u in self.users.get(a.pk, ()))]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ ADDRESS_KEYS = ("name", "full_name", "company", "street", "postcode", "city", "c
 # More columns than this and each record becomes a list of headings and values, which wraps on a
 # page, instead of a table row.
 WIDE = 6
+# From this many records of an account source on, a value that reads the same in each (the
+# person's e-mail and name in every account) is printed once above them, not in every row.
+MANY = 10
 
 
 def when(value: datetime | date) -> str:
@@ -114,7 +117,10 @@ def _nested(source: Source, details: Mapping[str, Any]) -> list[str]:
 
 def section(source: Source, places: list[dict[str, Any]]) -> dict[str, Any]:
     """One source's section of the PDF: its heading, what it is and why it is kept, and its
-    records, as table rows or (a wide source) as one list of headings and values per record."""
+    records, as table rows or (a wide source) as one list of headings and values per record.
+    A person in many accounts has the same e-mail, name and language in each: from MANY records
+    of an account source on, a value that reads the same in every record is printed once above
+    them (issue 14: one short table for 1,000 accounts instead of a page per five)."""
     keys: list[str] = []
     for place in places:
         for record in place["records"]:
@@ -122,25 +128,28 @@ def section(source: Source, places: list[dict[str, Any]]) -> dict[str, Any]:
     # An amount prints its currency; the currency's own column would only repeat it.
     keys = [k for k in keys if k not in source.amounts.values()]
     by_account = any(p["account"] for p in places)
-    records = []
-    for place in places:
-        for record in place["records"]:
-            records.append(
-                {
-                    "account": place["account"],
-                    "values": [value(source, k, record.get(k), record) for k in keys],
-                    "pairs": [(label(source, k), value(source, k, record.get(k), record)) for k in keys],
-                }
-            )
+    rows = [(place["account"], record) for place in places for record in place["records"]]
+    shown = {k: [value(source, k, record.get(k), record) for _account, record in rows] for k in keys}
+    shared = []
+    if by_account and len(rows) >= MANY:
+        shared = [k for k in keys if all(lines == shown[k][0] for lines in shown[k])]
+        keys = [k for k in keys if k not in shared]
+    # Many columns, or nested details (an address) in a cell: one list per record instead.
+    wide = len(keys) + by_account > WIDE or any(len(lines) > 1 for k in keys for lines in shown[k])
+    headings = [label(source, k) for k in keys]
+    records = [{"account": account, "values": [shown[k][i] for k in keys]} for i, (account, _record) in enumerate(rows)]
+    if wide:
+        for record in records:
+            record["pairs"] = list(zip(headings, record["values"], strict=True))
     return {
         "label": str(source.label),
         "about": str(source.about) if source.about else "",
         "kept_by_law": str(source.kept_reason) if source.kept_reason else "",
-        "columns": [label(source, k) for k in keys],
+        "shared": [(label(source, k), shown[k][0]) for k in shared],
+        "columns": headings,
         "records": records,
         "by_account": by_account,
-        # Many columns, or nested details (an address) in a cell: one list per record instead.
-        "wide": len(keys) + by_account > WIDE or any(len(v) > 1 for r in records for v in r["values"]),
+        "wide": wide,
     }
 
 

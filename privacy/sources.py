@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MailLog, MailStatus
 from accounts.users.models import Role, User
-from core.across import model_rows
 from core.personal_data import Across, register_no_personal_data, verbose_names
 from privacy.models import (
     Channel,
@@ -59,8 +58,8 @@ def _users_collect(email: str) -> list[dict[str, Any]]:
 
 
 def _users_across(across: Across) -> dict[int, list[dict[str, Any]]]:
-    found = model_rows(User, across.schemas, where="UPPER(t.email::text) = UPPER(%s)", params=[across.email])
-    return {account_id: [_user_record(u) for u in users] for account_id, users in found.items()}
+    # The export has read the address's users rows of every schema already (they give its roles).
+    return {account_id: [_user_record(u) for u in users] for account_id, users in across.users.items()}
 
 
 def _users_erase(email: str) -> EraseResult:

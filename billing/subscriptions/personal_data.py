@@ -1,9 +1,14 @@
 """What subscriptions and payments hold about a person, for the privacy desk's access and erasure
 requests (GDPR-6): the account's payment methods (card brand, last four digits, expiry, PayPal
 e-mail), its charges (kept by law with the invoices) and the price notices sent to the person.
-An account's payment methods and charges belong to its Owner: they are collected in each account
-schema where the person is the Owner (for a consumer, the account is the person)."""
+An account's payment methods and charges belong to its Owner: they are collected for every
+account where the person is the Owner (for a consumer, the account is the person), a PayPal
+agreement also where the person is its payer. Both tables are in the public schema: the export
+reads them for every account in one query each (`collect_across`, issue 14); `collect` answers
+for the account whose schema is active (erasure, and the walk the across queries are tested
+against)."""
 
+from collections import defaultdict
 from typing import Any
 
 from django.db import connection
@@ -20,6 +25,7 @@ from core.personal_data import (
     STAFF_FIELDS,
     STAFF_KEPT,
     STAFF_LABELS,
+    Across,
     EraseResult,
     Scope,
     Source,
@@ -59,21 +65,38 @@ def paid_with(method: PaymentMethod | None) -> str | None:
     return f"{method.brand} •••• {method.last4}{expiry}".strip() if method.last4 else method.brand or None
 
 
+def _method_record(m: PaymentMethod) -> dict[str, Any]:
+    return {
+        "kind": m.kind,
+        "card": paid_with(m) if m.kind == PaymentKind.CARD else None,
+        "brand": m.brand,
+        "last4": m.last4,
+        "expiry": f"{m.exp_month:02d}/{m.exp_year}" if m.exp_month and m.exp_year else None,
+        "payer_email": m.payer_email or None,
+        "current": m.is_current,
+        "added": m.created_at.isoformat(),
+        "replaced": m.replaced_at.isoformat() if m.replaced_at else None,
+    }
+
+
 def _methods_collect(email: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": m.kind,
-            "card": paid_with(m) if m.kind == PaymentKind.CARD else None,
-            "brand": m.brand,
-            "last4": m.last4,
-            "expiry": f"{m.exp_month:02d}/{m.exp_year}" if m.exp_month and m.exp_year else None,
-            "payer_email": m.payer_email or None,
-            "current": m.is_current,
-            "added": m.created_at.isoformat(),
-            "replaced": m.replaced_at.isoformat() if m.replaced_at else None,
-        }
-        for m in _methods(email).order_by("created_at", "id")
-    ]
+    return [_method_record(m) for m in _methods(email).order_by("created_at", "id")]
+
+
+def _by_account(rows: Any, record: Any) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        found[row.account_id].append(record(row))
+    return found
+
+
+def _methods_across(across: Across) -> dict[int, list[dict[str, Any]]]:
+    """Every account's payment methods the person holds, in one query: all of an account they
+    own, a PayPal agreement they pay with in any other."""
+    mine = Q(account_id__in=across.with_role(Role.OWNER)) | Q(
+        account_id__in=list(across.schemas), payer_email__iexact=across.email
+    )
+    return _by_account(PaymentMethod.objects.filter(mine).order_by("created_at", "id"), _method_record)
 
 
 def _methods_erase(email: str) -> EraseResult:
@@ -89,25 +112,34 @@ def _methods_erase(email: str) -> EraseResult:
     return EraseResult(anonymised=n)
 
 
+def _charge_record(c: Charge) -> dict[str, Any]:
+    return {
+        "created_at": c.created_at.isoformat(),
+        "description": c.description,
+        "kind": c.kind,
+        "status": c.status,
+        "amount": str(c.amount),
+        "currency": c.currency,
+        "paid_at": c.paid_at.isoformat() if c.paid_at else None,
+        "paid_with": paid_with(c.payment_method),
+        "invoice_number": c.invoice_number or None,
+    }
+
+
+def _charges(accounts: list[int]) -> Any:
+    return Charge.objects.filter(account_id__in=accounts).select_related("payment_method").order_by("created_at", "id")
+
+
 def _charges_collect(email: str) -> list[dict[str, Any]]:
     account, owner = _account(email)
     if account is None or not owner:
         return []
-    charges = Charge.objects.filter(account=account).select_related("payment_method")
-    return [
-        {
-            "created_at": c.created_at.isoformat(),
-            "description": c.description,
-            "kind": c.kind,
-            "status": c.status,
-            "amount": str(c.amount),
-            "currency": c.currency,
-            "paid_at": c.paid_at.isoformat() if c.paid_at else None,
-            "paid_with": paid_with(c.payment_method),
-            "invoice_number": c.invoice_number or None,
-        }
-        for c in charges.order_by("created_at", "id")
-    ]
+    return [_charge_record(c) for c in _charges([account.pk])]
+
+
+def _charges_across(across: Across) -> dict[int, list[dict[str, Any]]]:
+    """The charges of every account the person owns, in one query."""
+    return _by_account(_charges(across.with_role(Role.OWNER)), _charge_record)
 
 
 def _notices(email: str) -> Any:
@@ -147,6 +179,7 @@ register(
         label=_("Payment methods"),
         scope=Scope.ACCOUNT,
         collect=_methods_collect,
+        collect_across=_methods_across,
         erase=_methods_erase,
         about=_(
             "The card or PayPal agreement the account pays with: we keep only the processor's token, "
@@ -182,6 +215,7 @@ register(
         label=_("Payments"),
         scope=Scope.ACCOUNT,
         collect=_charges_collect,
+        collect_across=_charges_across,
         kept_reason=_(
             "Payments are accounting records: they are kept with their invoices for 10 years (Slovak accounting law)."
         ),

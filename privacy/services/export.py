@@ -28,11 +28,10 @@ from privacy.services.places import in_schema
 
 
 def across_for(email: str, accounts: list[Account]) -> Across:
-    """The address's role in every account's users table, by one UNION ALL over the schemas."""
+    """The address's rows in every account's users table, by one UNION ALL over the schemas."""
     schemas = {a.pk: a.schema_name for a in accounts}
     users = model_rows(User, schemas, where="UPPER(t.email::text) = UPPER(%s)", params=[email])
-    roles = {account_id: found[0].role for account_id, found in users.items()}
-    return Across(email=email, accounts=accounts, schemas=schemas, roles=roles)
+    return Across(email=email, accounts=accounts, schemas=schemas, users=users)
 
 
 def _place(source: registry.Source, schema: str, account: Account | None, records: list[Any]) -> dict[str, Any]:
