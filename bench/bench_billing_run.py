@@ -1,23 +1,22 @@
-"""The billing run (BIL-1) over many accounts: wall time and throughput per worker count.
+"""The billing run (BIL-1) over many accounts: wall time, statements, the number series' lock.
 
 Builds a throw-away database (`<KONTO_DB_NAME>_bench_subs`, public schema only: subscriptions,
-charges and invoices live there), puts N accounts with a monthly subscription due now, then runs
-the per-account job `subscriptions_billing_run` for every account, split over W worker processes
-that take account ids from a shared queue — what W Celery worker slots do with the fanned-out
-`run_account_job` tasks. Each account: claim the period, charge the sandbox processor, issue and
-mark the invoice paid, queue its PDF (the receipt waits for it, as in production; no worker reads
-the bench's broker, so nothing is rendered or sent). Then it checks: one charge, one processor
-transaction and one invoice per subscription and period. A second run over the same accounts
-must change nothing (idempotence) and is timed too.
+charges and invoices live there) and puts N + N_OLD accounts with a monthly subscription due now.
+Each account: claim the period, charge the sandbox processor, issue and mark the invoice paid,
+queue its PDF (the receipt waits for it, as in production; no worker reads the bench's broker,
+so nothing is rendered or sent).
 
     .venv/bin/python bench/bench_billing_run.py [N=10000] [W=2] [N_OLD=500]
 
-Both paths in one run: first N_OLD accounts through the per-account job (the baseline; fewer
-accounts, it is slow), then N accounts through the batch path — the dispatcher's one query, the
-batches (KONTO_BILLING_BATCH_SIZE) taken by W worker processes as Celery workers take the
-`subscriptions.billing_batch` tasks. Printed: wall time, statements per account and, for the
-batch path, how long the invoice-number series was locked per batch. Then every batch is sent
-again: nothing may change.
+Both ways in one run: first N_OLD accounts one account per task (the baseline: what the
+per-account job `subscriptions_billing_run` does for each fanned-out `run_account_job` task, a
+batch of one in its own transaction; fewer accounts, it is slow), then N accounts through the
+batch path — the dispatcher's one query, the batches (KONTO_BILLING_BATCH_SIZE) taken by W worker
+processes as Celery workers take the `subscriptions.billing_batch` tasks. Printed: wall time,
+statements per account (the processor's ledger included) and, for the batches, how long the
+invoice-number series was locked per batch. It checks one charge, one processor transaction and
+one invoice per subscription and period, numbers gapless; then every batch is sent again:
+nothing may change.
 """
 
 import multiprocessing
@@ -193,15 +192,14 @@ class _Counter:
 
 
 def _worker(queue, done) -> None:  # type: ignore[no-untyped-def]
-    """The per-account path as it was before the batches: one `run_account_job` task per
-    account, billing it with `account_bill` (claim, charge, invoice, number, receipt) in one
-    transaction that holds the number series from the numbering to its commit."""
+    """One account per task: what the per-account job does for each `run_account_job` task —
+    `account_bill`, the batch path with a batch of one, in the task's transaction."""
     _setup()
     from django.db import connection, transaction
     from django_tenants.utils import tenant_context
 
     from accounts.models import Account
-    from billing.subscriptions.services.renewals import account_bill
+    from billing.subscriptions.batch_run import account_bill
     from config.clock import frozen_at
 
     count, counter = 0, _Counter()
@@ -265,7 +263,7 @@ def main() -> None:
 
     print(
         f"database {settings.DATABASES['default']['NAME']} (throw-away), {n} accounts on the batch path, "
-        f"{n_old} on the per-account path, {workers} worker processes, {os.cpu_count()} cores"
+        f"{n_old} one account per task, {workers} worker processes, {os.cpu_count()} cores"
     )
     started = time.perf_counter()
     database_fresh()
@@ -286,7 +284,7 @@ def main() -> None:
     old_ids = ids[:n_old]
     wall, queries, _, _ = run(old_ids, workers)
     print(
-        f"per-account path (baseline, {n_old} accounts — fewer: it is slow): {wall:.1f} s wall = "
+        f"one account per task (baseline, {n_old} accounts — fewer: it is slow): {wall:.1f} s wall = "
         f"{n_old / wall:.0f} accounts/s, {queries / n_old:.0f} queries per account"
     )
     started = time.perf_counter()

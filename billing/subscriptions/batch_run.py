@@ -70,6 +70,15 @@ def billing_batch_run(*, subscription_ids: list[int], at: datetime) -> BatchResu
     return result
 
 
+def account_bill(*, account: Account, at: datetime) -> list[Charge]:
+    """Bill one account for every period started by `at` and attempt the renewals it still owes
+    from an earlier run: the batch path with a batch of one, as the per-account job runs it (one
+    path for every renewal). Returns the charges attempted, oldest period first."""
+    ids = list(Subscription.objects.filter(account=account).values_list("pk", flat=True))
+    result = billing_batch_run(subscription_ids=ids, at=at)
+    return sorted(result.paid + result.failed, key=lambda charge: charge.period_start)
+
+
 def report_of(result: BatchResult) -> JobReport:
     report = JobReport()
     for charge in result.paid:

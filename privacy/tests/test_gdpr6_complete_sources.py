@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from accounts.models import Account, AccountStatus
 from accounts.users.models import Role, User
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.models import Charge, PaymentMethod, Plan
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.tests.conftest import reference_data_ensure, subscribe
 from core.personal_data import declared_free
 from privacy import registry

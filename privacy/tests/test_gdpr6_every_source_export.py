@@ -23,8 +23,8 @@ from accounts.models import CancellationRequest, MailLog, SharedLoginFlag
 from accounts.users.models import Role, User
 from accounts.workspace.models import Invitation, LoginRecord
 from billing.models import BillingProfile, CustomDelivery, Document, DocumentKind, DocumentStatus, SellerProfile
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.models import Plan, PlanPrice, PriceNotice
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.tests.conftest import reference_data_ensure, subscribe
 from core import personal_data
 from privacy.links import verify_token

@@ -5,39 +5,16 @@ lifetime extras (LTD-5) on the renewal; overdue charges are retried by dunning (
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-
 from accounts.models import Account, AccountStatus
 from billing.subscriptions import proration
-from billing.subscriptions.choices import ChargeKind, ChargeStatus, SubscriptionStatus
+from billing.subscriptions.choices import ChargeKind, SubscriptionStatus
 from billing.subscriptions.models import Charge, Subscription
 from billing.subscriptions.selectors import subscription_terms
 from billing.subscriptions.services.amounts import lines_amounts
-from billing.subscriptions.services.charges import charge_build, charge_pay, period_description
+from billing.subscriptions.services.charges import charge_build, period_description
 from billing.subscriptions.services.lifetime import lifetime_extra_lines
 from billing.subscriptions.services.prices import currency_of
 from billing.subscriptions.services.shared_login_surcharge import shared_login_surcharge_lines
-
-
-@transaction.atomic
-def renewal_claim(*, subscription_id: int, at: datetime) -> list[Charge]:
-    """Move a subscription into every period that has started by `at`, applying the changes
-    waiting for it (BIL-3), and claim one charge per period. The unique constraint on
-    (subscription, period start) makes a second worker's claim fail rather than double-bill."""
-    subscription = Subscription.objects.select_for_update().select_related("account", "plan").get(pk=subscription_id)
-    charges = renewal_charges(subscription=subscription, at=at)
-    subscription.save()
-    claimed: list[Charge] = []
-    for charge in charges:
-        try:
-            with transaction.atomic():
-                charge.save()
-        except IntegrityError:
-            continue
-        claimed.append(charge)
-    if claimed and subscription.account.plan_name != subscription.plan.name:
-        Account.objects.filter(pk=subscription.account_id).update(plan_name=subscription.plan.name)
-    return claimed
 
 
 def renewal_charges(*, subscription: Subscription, at: datetime) -> list[Charge]:
@@ -88,13 +65,3 @@ def billing_due(*, account: Account, at: datetime) -> Subscription | None:
     return Subscription.objects.filter(
         account=account, status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE], period_end__lte=at
     ).first()
-
-
-def account_bill(*, account: Account, at: datetime) -> list[Charge]:
-    """Bill one account for every period started by `at`, then attempt every charge still
-    pending (ours, or one a crashed worker left behind)."""
-    subscription = billing_due(account=account, at=at)
-    if subscription is not None:
-        renewal_claim(subscription_id=subscription.pk, at=at)
-    pending = Charge.objects.filter(account=account, status=ChargeStatus.PENDING, kind=ChargeKind.RENEWAL)
-    return [charge_pay(charge_id=pk) for pk in pending.order_by("period_start").values_list("pk", flat=True)]

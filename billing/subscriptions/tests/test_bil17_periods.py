@@ -59,7 +59,7 @@ def _expected_first_day(anchor_day: date, months: int) -> date:
 
 def _periods(anchor: datetime, cycle: str) -> list[p.Period]:
     """Consecutive periods the way the billing run walks them: each starts where the last ended
-    and ends on the anchor's next boundary (renewals.renewal_claim)."""
+    and ends on the anchor's next boundary (renewals.renewal_charges)."""
     periods = [p.Period(anchor, p.add_months(anchor, p.MONTHS_IN_CYCLE[cycle]))]
     while len(periods) < PERIODS:
         periods.append(p.period_from(anchor, cycle, periods[-1].end))

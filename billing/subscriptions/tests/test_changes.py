@@ -9,13 +9,13 @@ import time_machine
 from accounts.models import Account
 from billing.models import Invoice
 from billing.subscriptions import proration
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import Charge, Plan, Subscription
 from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.services.changes import change_apply, change_preview
 from billing.subscriptions.services.prices import plan_price_schedule
 from billing.subscriptions.services.refusals import StalePreview
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.tests.conftest import subscribe
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)

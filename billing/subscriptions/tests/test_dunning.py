@@ -8,11 +8,11 @@ import time_machine
 from django.core.management import call_command
 
 from accounts.models import Account, AccountStatus, MailLog
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.choices import ChargeStatus
 from billing.subscriptions.models import BillingSettings, Charge, Plan, Subscription
 from billing.subscriptions.services.charges import overdue_pay
 from billing.subscriptions.services.payment_methods import payment_method_add_card
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.services.start import subscription_start
 from billing.subscriptions.tests.conftest import billing_profile_ensure, seller_ensure, subscribe
 from billing.tests.pdf_worker import pdfs_rendered

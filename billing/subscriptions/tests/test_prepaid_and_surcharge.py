@@ -8,12 +8,12 @@ import time_machine
 
 from accounts.models import Account, MailLog, SharedLoginFlag
 from billing.models import CreditNote, Invoice
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.choices import PrepaidStatus
 from billing.subscriptions.models import BillingSettings, Charge, Plan
 from billing.subscriptions.sandbox_books import SandboxTransaction
 from billing.subscriptions.services.prepaid import prepaid_buy, prepaid_discontinue, prepaid_seats_change
 from billing.subscriptions.services.refusals import SubscriptionError
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.tests.conftest import subscribe
 
 T0 = datetime(2027, 1, 1, 0, 0, tzinfo=UTC)  # 2027: 365 days

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from accounts.models import Account, MailLog
+from billing.subscriptions.batch_run import account_bill
 from billing.subscriptions.models import Plan, PlanPrice, PriceNotice
 from billing.subscriptions.services.prices import plan_price_schedule
 from billing.subscriptions.services.refusals import SubscriptionError
-from billing.subscriptions.services.renewals import account_bill
 from billing.subscriptions.tests.conftest import subscribe
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
