@@ -1,6 +1,6 @@
 """The warm pool of account schemas (issue 14).
 
-Cloning the template while a visitor waits costs ~0.1 s (the template's script, see
+Copying the template while a visitor waits costs ~35-65 ms (its script, see
 accounts/template_script.py); renaming a schema cloned beforehand costs one catalog update.
 `pool_fill` keeps `ACCOUNT_POOL_SIZE` schemas cloned from the template (run by the
 `account_pool_fill` task after each sign-up, by the job of the same name, and by the command after
