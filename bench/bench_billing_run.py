@@ -26,13 +26,10 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-if not os.environ.get("KONTO_DB_NAME", "").endswith("_bench_subs"):  # spawned workers inherit it already
-    os.environ["KONTO_DB_NAME"] = os.environ.get("KONTO_DB_NAME", "kontoportal") + "_bench_subs"
+from _bench_db import bench_prepare, database_ensure  # noqa: E402 — bench/ is this script's folder
+
+bench_prepare("_bench_subs")
 # Mail is rendered and logged as usual, but not handed to an SMTP server.
 os.environ["KONTO_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 # As in production, each invoice's PDF is queued after the commit (its receipt waits for it and
@@ -51,15 +48,7 @@ def _setup() -> None:
 
 
 def database_fresh() -> None:
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"], autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    database_ensure(fresh=True)
     from django.core.management import call_command
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)

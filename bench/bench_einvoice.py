@@ -12,34 +12,16 @@ portal's real series. Prints the figures; not part of the test run.
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-BASE_DB = os.environ.get("KONTO_DB_NAME", "kontoportal")
-os.environ["KONTO_DB_NAME"] = f"{BASE_DB}_bench"
-os.environ["KONTO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-einvoice-")
+from _bench_db import bench_prepare, database_ensure  # noqa: E402 — bench/ is this script's folder
+
+bench_prepare("_bench", media="bench-einvoice-")
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
 
-database = settings.DATABASES["default"]
-with psycopg.connect(
-    dbname="postgres",
-    user=database["USER"],
-    password=database["PASSWORD"],
-    host=database["HOST"],
-    port=database["PORT"],
-    autocommit=True,
-) as admin:
-    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]).fetchone():
-        admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
-
+database_ensure()
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

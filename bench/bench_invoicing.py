@@ -12,34 +12,16 @@ the portal's real series. Prints the figures; not part of the test run.
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-BASE_DB = os.environ.get("KONTO_DB_NAME", "kontoportal")
-os.environ["KONTO_DB_NAME"] = f"{BASE_DB}_bench"
-os.environ["KONTO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-invoicing-")
+from _bench_db import bench_prepare, database_ensure  # noqa: E402 — bench/ is this script's folder
+
+bench_prepare("_bench", media="bench-invoicing-")
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
 
-database = settings.DATABASES["default"]
-with psycopg.connect(
-    dbname="postgres",
-    user=database["USER"],
-    password=database["PASSWORD"],
-    host=database["HOST"],
-    port=database["PORT"],
-    autocommit=True,
-) as admin:
-    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]).fetchone():
-        admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
-
+database_ensure()
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -57,10 +39,8 @@ from billing.vies import OfflineViesAdapter  # noqa: E402
 
 def setup() -> Account:
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    with connection.cursor() as cursor:  # a bench database: start from an empty ledger
-        cursor.execute(
-            "TRUNCATE billing_documentline, billing_customdelivery, billing_document, billing_documentcounter"
-        )
+    with connection.cursor() as cursor:  # a bench database: start from an empty ledger (and what refers to it)
+        cursor.execute("TRUNCATE billing_document, billing_customdelivery, billing_documentcounter CASCADE")
     vat_rates_load()
     demo_seller_ensure()
     account = Account.objects.filter(slug="bench-invoicing").first()
