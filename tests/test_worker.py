@@ -57,6 +57,17 @@ def celery_worker_process(transactional_db):
         process.kill()
 
 
+def worker_output(process: subprocess.Popen) -> str:
+    """What the worker printed, for a failing test's message (the worker is stopped to read it)."""
+    process.terminate()
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return (out or "")[-4000:]
+
+
 @pytest.mark.worker
 def test_per_account_job_runs_in_every_account_schema_through_a_real_worker(celery_worker_process, accounts_ready):
     accounts = list(Account.objects.customers())

@@ -21,7 +21,7 @@ from billing.tests.conftest import seats
 from config import jobs
 from config.celery import app
 from config.jobs import JobReport, job
-from tests.test_worker import celery_worker_process  # noqa: F401 - the worker fixture
+from tests.test_worker import celery_worker_process, worker_output  # noqa: F401 - the worker fixture
 
 FAILING = "test_issue_then_fail_in_alfa"
 
@@ -109,7 +109,9 @@ def test_bil11_lost_pdf_task_is_queued_again_within_minutes_and_a_worker_renders
     deadline = time.monotonic() + 90
     while not Document.objects.get(pk=invoice.pk).pdf_sha256 and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert Document.objects.get(pk=invoice.pk).pdf_sha256, "the worker did not render the re-queued PDF"
+    assert Document.objects.get(pk=invoice.pk).pdf_sha256, (
+        f"the worker did not render the re-queued PDF; it said:\n{worker_output(celery_worker_process)}"
+    )
 
 
 def _reset_broker_connections() -> None:

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from billing.models import Document
 from billing.services.documents import invoice_issue
 from billing.tests.conftest import seats
-from tests.test_worker import celery_worker_process  # noqa: F401 - the worker fixture
+from tests.test_worker import celery_worker_process, worker_output  # noqa: F401 - the worker fixture
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,6 @@ def test_bil11_pdf_is_rendered_by_a_worker_after_commit(celery_worker_process, a
     while not document.pdf_sha256 and time.monotonic() < deadline:
         time.sleep(0.5)
         document = Document.objects.get(pk=invoice.pk)
-    assert document.pdf_sha256, "the worker did not render the PDF"
+    assert document.pdf_sha256, f"the worker did not render the PDF; it said:\n{worker_output(celery_worker_process)}"
     with default_storage.open(document.pdf_file, "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == document.pdf_sha256
