@@ -2,12 +2,14 @@
 are rolled back with it), running named jobs, reading the audit."""
 
 import io
+import time
 from datetime import datetime
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.forms import started_token
 from accounts.models import Account, AccountStatus, FreeMailDomain
 from accounts.services import account_create
 from core.models import AuditEvent
@@ -60,3 +62,20 @@ def ensure_free_mail(*domains: str) -> None:
     test relies on."""
     for domain in domains or ("gmail.com",):
         FreeMailDomain.objects.get_or_create(domain=domain)
+
+
+def signup_form(**fields: str) -> dict[str, str]:
+    """The public sign-up form as a person fills it in (opened 30 s ago, the hidden field empty);
+    `fields` replace the defaults."""
+    return {
+        "full_name": "Karen Kirkegaard",
+        "email": "karen@kirkegaard-service.dk",
+        "company": "Kirkegaard Service ApS",
+        "region": "EU",
+        "language": "da",
+        "code": "",
+        "adult": "on",
+        "website": "",
+        "started": started_token(time.time() - 30),
+        **fields,
+    }

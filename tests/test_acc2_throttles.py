@@ -3,15 +3,13 @@ django-ratelimit counting in Redis; with Redis down each fails open or closed as
 accounts/throttle.py, never with a 500. The rates are the real settings' defaults unless a test
 says otherwise. Every test starts with no count (conftest.throttle_counters_fresh)."""
 
-import time
-
 import pytest
 from django.conf import settings
 
-from accounts.forms import started_token
 from accounts.models import Account, MailLog
 from conftest import host_client
 from subprocessors.models import Subscriber
+from tests.acc_helpers import signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +23,8 @@ def redis_down(settings):
     yield
 
 
-def signup_form(n: int, email: str) -> dict[str, str]:
-    return {
-        "full_name": "Karen Kirkegaard",
-        "email": email,
-        "company": f"Throttle Test {n}",
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
+def throttle_form(n: int, email: str) -> dict[str, str]:
+    return signup_form(email=email, company=f"Throttle Test {n}")
 
 
 def reset(client, email: str, ip: str):
@@ -91,10 +79,10 @@ def test_acc2_third_subscribe_to_one_address_is_not_mailed(
 def test_acc2_signup_limit_per_address_is_not_bypassed_by_changing_network(public_client, settings):
     limit = int(settings.RATE_LIMITS["signup_address"].split("/")[0])
     for n in range(limit):
-        public_client.post("/signup/", signup_form(n, f"same{n}@throttle-test.dk"), REMOTE_ADDR=f"192.0.2.{n}")
+        public_client.post("/signup/", throttle_form(n, f"same{n}@throttle-test.dk"), REMOTE_ADDR=f"192.0.2.{n}")
     # the same address again, from yet another network, as many times as the limit allows
     answers = [
-        public_client.post("/signup/", signup_form(10 + n, "same@throttle-test.dk"), REMOTE_ADDR=f"192.0.2.{50 + n}")
+        public_client.post("/signup/", throttle_form(10 + n, "same@throttle-test.dk"), REMOTE_ADDR=f"192.0.2.{50 + n}")
         for n in range(limit + 1)
     ]
     assert [a.status_code for a in answers] == [302] * limit + [429]
@@ -126,7 +114,7 @@ def test_acc2_redis_down_subscribe_fails_open(
 
 def test_acc2_redis_down_signup_fails_closed_with_a_message_not_a_500(redis_down, public_client, settings):
     public_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
-    response = public_client.post("/signup/", signup_form(1, "down@throttle-test.dk"))
+    response = public_client.post("/signup/", throttle_form(1, "down@throttle-test.dk"))
     assert response.status_code == 429
     assert "Det er ikke muligt lige nu" in response.content.decode()
     assert not Account.objects.filter(slug="throttle-test-1").exists()

@@ -2,7 +2,6 @@
 sign-up's transaction; an empty or outdated pool falls back to one clone of the template."""
 
 import threading
-import time
 
 import pytest
 from django.conf import settings
@@ -10,7 +9,6 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django_tenants.utils import schema_exists, tenant_context
 
-from accounts.forms import started_token
 from accounts.models import Account, PooledSchema
 from accounts.pool import (
     pool_empty,
@@ -22,7 +20,7 @@ from accounts.pool import (
 )
 from accounts.services import account_create, schema_name_for
 from accounts.users.models import Role, User
-from tests.acc_helpers import client_for, ensure_free_mail, origin
+from tests.acc_helpers import client_for, ensure_free_mail, origin, signup_form
 
 
 def schema_migrations(schema: str) -> int:
@@ -243,17 +241,7 @@ def test_acc1_signup_with_an_empty_pool_lets_the_owner_in(public_client, django_
     assert PooledSchema.objects.count() == 0
     ensure_free_mail("gmail.com")
     cache.clear()  # the per-IP sign-up counter
-    form = {
-        "full_name": "Pia Pool",
-        "email": "pia@poolhavn-service.dk",
-        "company": "Poolhavn Service ApS",
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
+    form = signup_form(full_name="Pia Pool", email="pia@poolhavn-service.dk", company="Poolhavn Service ApS")
     with django_capture_on_commit_callbacks(execute=True):
         response = public_client.post("/signup/", form)
     assert response.status_code == 302

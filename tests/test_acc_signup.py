@@ -1,6 +1,5 @@
 """Sign-up on the public host (ACC-1, ACC-2, ACC-3): the form, its refusals, the trial length."""
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,11 +8,10 @@ import time_machine
 from django.core.cache import cache
 from django_tenants.utils import schema_exists, tenant_context
 
-from accounts.forms import started_token
 from accounts.models import Account, AccountStatus, FreeMailDomain, MailLog
 from accounts.signup import SignupError, account_signup, slug_for
 from accounts.users.models import Role, User
-from tests.acc_helpers import ensure_free_mail, origin
+from tests.acc_helpers import ensure_free_mail, origin, signup_form
 
 CPH = ZoneInfo("Europe/Copenhagen")
 pytestmark = pytest.mark.django_db
@@ -28,19 +26,7 @@ def fresh_rate_limit(accounts_ready):
 
 
 def form(**overrides: str) -> dict[str, str]:
-    data = {
-        "full_name": "Karen Kirkegaard",
-        "email": "karen@kirkegaard-service.dk",
-        "company": "Kirkegaard Service ApS",
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
-    data.update(overrides)
-    return data
+    return signup_form(**overrides)
 
 
 def test_acc1_signup_creates_account_schema_owner_and_lands_in_min_konto(

@@ -1,14 +1,12 @@
 """ACC-1 / ACC-2: the sign-up's account address is a field of its own — proposed from the company
 name, editable, checked live — and a person whose browser fills the form in a second is let in."""
 
-import time
-
 import pytest
 from django.core.cache import cache
 
 from accounts.forms import started_token
 from accounts.models import Account
-from tests.acc_helpers import ensure_free_mail
+from tests.acc_helpers import ensure_free_mail, signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +20,10 @@ def fresh_rate_limit(accounts_ready):
 
 
 def form(**overrides: str) -> dict[str, str]:
-    data = {
-        "full_name": "Rasmus Holm",
-        "email": "rasmus@aeroe-vaerft.dk",
-        "company": "Ærø Bådeværft ApS",
-        "slug": "",
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
-    data.update(overrides)
-    return data
+    return signup_form(
+        **{"full_name": "Rasmus Holm", "email": "rasmus@aeroe-vaerft.dk", "company": "Ærø Bådeværft ApS", "slug": ""}
+        | overrides
+    )
 
 
 def test_acc1_the_signup_form_shows_the_account_address_as_an_editable_field(public_client):

@@ -12,7 +12,7 @@ from accounts.forms import started_token
 from accounts.models import Account
 from accounts.signup import SignupError, account_signup, slug_for
 from core.models import AuditEvent
-from tests.acc_helpers import ensure_free_mail
+from tests.acc_helpers import ensure_free_mail, signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +23,7 @@ def _free_mail(accounts_ready):
 
 
 def form(**overrides: str) -> dict[str, str]:
-    data = {
-        "full_name": "Karen Kirkegaard",
-        "email": "karen@kirkegaard-service.dk",
-        "company": "Kirkegaard Service ApS",
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
-    data.update(overrides)
-    return data
+    return signup_form(**overrides)
 
 
 def test_acc1_300_character_email_is_a_form_error_and_creates_nothing(public_client):

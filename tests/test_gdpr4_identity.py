@@ -4,14 +4,12 @@ lets the Owner choose a password; the mailed confirmation link (or an accepted i
 completed password reset) proves the address."""
 
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from accounts.forms import started_token
 from accounts.models import Account
 from accounts.users.models import Role, User
 from accounts.users.services import invitation_accept, user_invite
@@ -19,7 +17,7 @@ from core.models import AuditEvent
 from privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from privacy.services.common import NotVerified
 from privacy.services.erasure import erasure_run
-from tests.acc_helpers import ensure_free_mail
+from tests.acc_helpers import ensure_free_mail, signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +33,7 @@ def _free_mail(accounts_ready):
 
 def _signup(public_client: Client, capture, email: str = VICTIM, company: str = "Falsk Nordlys AS") -> Client:  # type: ignore[no-untyped-def]
     """Sign up as a stranger would; returns a client on the new host (not logged in yet)."""
-    data = {
-        "full_name": "Not Ingrid",
-        "email": email,
-        "company": company,
-        "region": "EU",
-        "language": "da",
-        "code": "",
-        "adult": "on",
-        "website": "",
-        "started": started_token(time.time() - 30),
-    }
+    data = signup_form(full_name="Not Ingrid", email=email, company=company)
     with capture(execute=True):
         response = public_client.post("/signup/", data, HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 302, response.content.decode()[:500]
