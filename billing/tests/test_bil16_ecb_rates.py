@@ -69,7 +69,7 @@ def test_bil16_no_eur_rate_keeps_the_invoice_as_a_draft_flagged_in_the_admin(
     assert "1 dokument venter på ECB-kursen for sit afgiftstidspunkt" in content
     # and in the staff console's queue for today
     today = public_client.get("/admin/console/today/").content.decode()
-    assert "Momsregistreringer og valutakurser, der kræver handling (1)" in today
+    assert "Momsregistreringer og tilbageholdte fakturaer, der kræver handling (1)" in today
     assert "1 dokument venter på ECB-kursen" in today
 
 
