@@ -13,14 +13,12 @@ One batch runs in three steps, each keeping the per-account path's guarantees:
    the series is locked for one statement and a failure burns no number. Receipts (in each
    Owner's language, BIL-6) and PDFs are queued after the commit.
 
-Steps 1 and 3 read what they need for the whole batch at once: billing details, flags and
-deliveries of its accounts in one query each, prices, VAT rates, exchange rates and the seller
-once per batch (`core.memo`), and the audit rows go in one INSERT (`core.audit.audit_batched`).
+Steps 1 and 3 read per account for the whole batch at once (batch_reads.py), reference data once
+per batch (`core.memo`), and write the audit rows in one INSERT (`core.audit.audit_batched`).
 """
 
 import logging
 import time
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +29,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 
 from accounts.lifecycle import account_activate, audit
-from accounts.models import Account, AccountStatus, SharedLoginFlag
+from accounts.models import Account, AccountStatus
 from billing.models import (
     BillingProfile,
     CustomDelivery,
@@ -52,6 +50,7 @@ from billing.subscriptions.choices import ChargeKind, ChargeStatus, Subscription
 from billing.subscriptions.gateway import ChargeResult
 from billing.subscriptions.models import Charge, ChargeAttempt, PaymentMethod, Subscription
 from billing.subscriptions.services.audit_and_mail import owner_mail
+from billing.subscriptions.services.batch_reads import accounts_read, deliveries_read
 from billing.subscriptions.services.batch_sql import (
     charges_insert_ignoring_taken,
     charges_paid_write,
@@ -60,7 +59,6 @@ from billing.subscriptions.services.batch_sql import (
 from billing.subscriptions.services.charges import charge_failed_record, payment_snapshot, processor_ask
 from billing.subscriptions.services.receipts import receipt_mail, receipts_later
 from billing.subscriptions.services.renewals import renewal_charges
-from billing.subscriptions.services.shared_login_surcharge import surcharge_flags
 from billing.tasks import pdf_render_enqueue
 from billing.tax import LineInput, TaxDecision
 from billing.waiting import WaitingFor
@@ -114,30 +112,6 @@ def batch_claim(*, subscription_ids: list[int], at: datetime) -> list[Charge]:
         for name, account_ids in renamed.items():  # one UPDATE per plan
             Account.objects.filter(pk__in=account_ids).update(plan_name=name)
     return claimed
-
-
-def accounts_read(accounts) -> None:  # type: ignore[no-untyped-def]
-    """What pricing and invoicing read per account, for the whole batch: one query each."""
-    accounts = {account.pk: account for account in accounts}
-    profiles = {p.account_id: p for p in BillingProfile.objects.filter(account_id__in=accounts)}
-    for profile in profiles.values():
-        profile.account = accounts[profile.account_id]
-    billing_profile.prime({pk: profiles.get(pk) for pk in accounts})
-    flags: dict[int, list[SharedLoginFlag]] = defaultdict(list)
-    for flag in SharedLoginFlag.objects.filter(account_id__in=accounts, surcharge=True).order_by("id"):
-        flags[flag.account_id].append(flag)
-    surcharge_flags.prime({pk: flags[pk] for pk in accounts})
-
-
-def deliveries_read(charges) -> None:  # type: ignore[no-untyped-def]
-    """BIL-13: the unbilled deliveries of the batch's accounts, locked, in one query."""
-    charges = list(charges)
-    found: dict[tuple[int, str], list[CustomDelivery]] = defaultdict(list)
-    for delivery in CustomDelivery.objects.select_for_update().filter(
-        account_id__in={c.account_id for c in charges}, invoice__isnull=True
-    ):
-        found[(delivery.account_id, delivery.currency)].append(delivery)
-    unbilled_deliveries.prime({(c.account_id, c.currency): found[(c.account_id, c.currency)] for c in charges})
 
 
 @dataclass
